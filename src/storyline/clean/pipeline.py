@@ -1,0 +1,112 @@
+"""One pure function per document: RawDocument -> Article. Safe to run in a process pool."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from storyline.clean.debris import remove_debris, words
+from storyline.clean.extract import extract_html
+from storyline.clean.language import detect_language
+from storyline.clean.normalize import normalize_text
+from storyline.errors import InputError
+from storyline.models import Article, RawDocument
+
+_MIN_WORDS = 20
+
+
+def content_hash(text: str) -> str:
+    """Hash of the words only, so whitespace and punctuation changes do not matter."""
+    return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
+
+
+def article_id(input_id: str, text_hash: str) -> str:
+    """Stable id: the same content read from the same input always gets the same id."""
+    return hashlib.sha256(f"{input_id}\n{text_hash}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document after extraction and normalisation, before debris removal."""
+
+    raw: RawDocument
+    text: str
+    meta: dict[str, str | None]
+
+
+def prepare_document(raw: RawDocument) -> Prepared:
+    """The expensive, per-document half: HTML extraction and normalisation."""
+    meta: dict[str, str | None] = {
+        "title": raw.title, "url": raw.url, "outlet": raw.outlet, "published": raw.published, "author": raw.author,
+    }
+    text = raw.text
+    if raw.html:
+        ex = extract_html(raw.html, raw.input, raw.url)
+        text = ex.text
+        meta["title"] = raw.title or ex.title
+        meta["url"] = raw.url or ex.url
+        meta["outlet"] = raw.outlet or ex.site_name
+        meta["published"] = raw.published or ex.published
+        meta["author"] = raw.author or ex.author
+    if meta["title"]:
+        meta["title"] = normalize_text(meta["title"])
+    return Prepared(raw=raw, text=normalize_text(text), meta=meta)
+
+
+def finish_document(prep: Prepared, known_boilerplate: Iterable[str] = ()) -> Article:
+    """Debris removal and identity; InputError if nothing article-like is left."""
+    raw, meta = prep.raw, prep.meta
+    cleaned = remove_debris(
+        prep.text, title=meta["title"], known_boilerplate=known_boilerplate, title_from_text=raw.kind in ("text", "markdown", "jsonl")
+    )
+    body = "\n\n".join(cleaned.lines)
+    if len(body.split()) < _MIN_WORDS:
+        raise InputError(
+            f"{raw.input}: only {len(body.split())} words of article text after cleaning (need {_MIN_WORDS}).",
+            fix="Check that the input is a news article and not an index page, a stub or a paywall.",
+        )
+    text_hash = content_hash(body)
+    return Article(
+        id=article_id(raw.input, text_hash),
+        input=raw.input,
+        kind=raw.kind,
+        title=cleaned.title,
+        text=body,
+        outlet=meta["outlet"],
+        url=meta["url"],
+        published=meta["published"],
+        author=meta["author"],
+        language=detect_language(body),
+        removed=cleaned.removed,
+        content_hash=text_hash,
+    )
+
+
+def clean_document(raw: RawDocument, known_boilerplate: Iterable[str] = ()) -> Article:
+    """RawDocument -> Article in one call (prepare, then finish)."""
+    return finish_document(prepare_document(raw), known_boilerplate)
+
+
+def short_lines(text: str, max_words: int = 12) -> set[str]:
+    """The candidate template lines of one document, for learning an outlet's boilerplate."""
+    return {ln.strip() for ln in text.split("\n") if 0 < len(ln.split()) <= max_words}
+
+
+def outlet_boilerplate(texts_by_outlet: dict[str, Sequence[str]], min_share: float = 0.5) -> dict[str, set[str]]:
+    """Short lines that recur in at least half (and at least 3) of an outlet's documents.
+
+    Repetition across one outlet's pages is the strongest sign of a template line
+    ("Follow us on ...", a desk name); it needs no vocabulary at all.
+    """
+    result: dict[str, set[str]] = {}
+    for outlet, texts in texts_by_outlet.items():
+        if len(texts) < 3:
+            continue
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(short_lines(text))
+        need = max(3, int(min_share * len(texts)))
+        result[outlet] = {ln for ln, c in counts.items() if c >= need}
+    return result

@@ -1,0 +1,5 @@
+"""Exact and near-duplicate detection; syndication groups."""
+
+from storyline.dedup.minhash import Match, NearDuplicateIndex, Signature, signature
+
+__all__ = ["Match", "NearDuplicateIndex", "Signature", "signature"]
