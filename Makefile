@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup browser demo test bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,7 +23,17 @@ demo: setup
 	HF_HUB_OFFLINE=1 $(BIN)/storyline --db demo.db analyze examples/ --out demo-out
 	@echo "Report written to $(CURDIR)/demo-out/report.html (also report.json, report.md)"
 
-test: setup
+# Browser tests need Debian's chromium + chromium-driver; installed when we can (root with apt),
+# otherwise those tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	      || echo "could not install chromium; browser tests will be skipped"; \
+	  else echo "chromium not installed (needs root + apt); browser tests will be skipped"; fi; \
+	fi
+
+test: setup browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 clean:

@@ -48,4 +48,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "per-article analysis cache (language analysis, framing), keyed by analyser version",
+        """
+        CREATE TABLE article_cache (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            kind TEXT NOT NULL,
+            version TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (article_id, kind)
+        );
+        """,
+    ),
 ]

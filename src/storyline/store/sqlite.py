@@ -176,3 +176,24 @@ def _row_article(row: sqlite3.Row) -> Article:
     data = {k: row[k] for k in _ARTICLE_COLUMNS}
     data["removed"] = tuple(Removed(**r) for r in json.loads(data["removed"]))
     return Article(**data)
+
+
+def cache_get(store: Store, article_ids: list[str], kind: str, version: str) -> dict[str, str]:
+    """Cached per-article results (JSON text) of one analyser version."""
+    found: dict[str, str] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        rows = store.conn.execute(
+            f"SELECT article_id, data FROM article_cache WHERE kind = ? AND version = ? AND article_id IN ({','.join('?' * len(chunk))})",
+            [kind, version, *chunk],
+        )
+        found.update({r[0]: r[1] for r in rows})
+    return found
+
+
+def cache_put(store: Store, items: dict[str, str], kind: str, version: str) -> None:
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO article_cache (article_id, kind, version, data) VALUES (?, ?, ?, ?)",
+            [(aid, kind, version, data) for aid, data in items.items()],
+        )
