@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from storyline.clean.debris import remove_debris, words
+from storyline.clean.debris import remove_debris, word_count, words
 from storyline.clean.extract import extract_html
 from storyline.clean.language import detect_language
 from storyline.clean.normalize import normalize_text
@@ -62,9 +62,10 @@ def finish_document(prep: Prepared, known_boilerplate: Iterable[str] = ()) -> Ar
         prep.text, title=meta["title"], known_boilerplate=known_boilerplate, title_from_text=raw.kind in ("text", "markdown", "jsonl")
     )
     body = "\n\n".join(cleaned.lines)
-    if len(body.split()) < _MIN_WORDS:
+    n_words = word_count(body)  # counts CJK text without spaces too
+    if n_words < _MIN_WORDS:
         raise InputError(
-            f"{raw.input}: only {len(body.split())} words of article text after cleaning (need {_MIN_WORDS}).",
+            f"{raw.input}: only {n_words} words of article text after cleaning (need {_MIN_WORDS}).",
             fix="Check that the input is a news article and not an index page, a stub or a paywall.",
         )
     text_hash = content_hash(body)
