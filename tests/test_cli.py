@@ -29,7 +29,7 @@ def test_analyze_examples_writes_valid_reports_and_groups_copies(tmp_path: Path)
     assert res.exit_code == 0, res.output
     report = json.loads((out / "report.json").read_text())
     jsonschema.validate(report, load_schema())
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "1.1"
     arts = report["articles"]
     kinds = {a["kind"] for a in arts}
     assert {"text", "html", "feed-item", "warc"} <= kinds

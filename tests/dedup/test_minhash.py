@@ -58,3 +58,84 @@ def test_signature_round_trips_through_bytes() -> None:
     sig = signature(WIRE)
     back = Signature.from_bytes(sig.to_bytes(), sig.size)
     assert back.minhash.jaccard(sig.minhash) == 1.0 and back.size == sig.size
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    """Texts that overlap by varying amounts: shared runs of words plus words of their own."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)]
+    base = [rng.choice(vocab) for _ in range(300)]
+    out = []
+    for _ in range(n):
+        start = rng.randrange(0, 200)
+        shared = base[start:start + rng.randrange(20, 100)]
+        own = [rng.choice(vocab) for _ in range(rng.randrange(0, 150))]
+        out.append(" ".join(shared + own if rng.random() < 0.5 else own + shared))
+    return out
+
+
+def test_signature_equals_datasketch_update_batch() -> None:
+    """Stored signatures stay comparable: the same values as datasketch's own MinHash."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from storyline.dedup.minhash import minhash_values
+    from storyline.dedup.shingles import shingles
+
+    big = " ".join(f"x{i}" for i in range(6000))  # more shingles than one numpy block
+    for text in [*_texts(30, 1), WIRE, INDEPENDENT, "", "one two", "one two three four five", big, "Ünïcödé İstanbul straße ΟΔΟΣ"]:
+        items = shingles(text)
+        ref = MinHash(num_perm=128, seed=1, scheme="affine32")
+        ref.update_batch(list(items))
+        sig = signature(text)
+        assert sig.size == len(items)
+        assert sig.minhash.hashvalues.dtype == ref.hashvalues.dtype
+        assert np.array_equal(sig.minhash.hashvalues, ref.hashvalues)
+        assert np.array_equal(minhash_values(items), ref.hashvalues)
+        assert sig.minhash.jaccard(ref) == 1.0
+
+
+def test_shingles_equal_the_plain_definition() -> None:
+    from storyline.clean.debris import words
+    from storyline.dedup.shingles import shingles
+
+    def plain(text: str, size: int) -> set[bytes]:
+        ws = words(text)
+        if len(ws) < size:
+            return {" ".join(ws).encode()} if ws else set()
+        return {" ".join(ws[i:i + size]).encode() for i in range(len(ws) - size + 1)}
+
+    for text in [*_texts(10, 2), WIRE, "", "a", "Ünïcödé İstanbul straße ΟΔΟΣ and 日本語 text"]:
+        for size in (1, 3, 5, 8):
+            assert shingles(text, size) == plain(text, size)
+
+
+def test_index_candidates_equal_datasketch_lsh() -> None:
+    """Same bands as datasketch's MinHashLSH at the candidate threshold, so the same candidates."""
+    from datasketch import MinHashLSH
+
+    texts = _texts(120, 3)
+    sigs = [signature(t) for t in texts]
+    index = NearDuplicateIndex()
+    lsh = MinHashLSH(threshold=index.candidate_threshold, num_perm=128)
+    for i, sig in enumerate(sigs[:80]):
+        index.add(f"a{i}", sig)
+        lsh.insert(f"a{i}", sig.minhash)
+    seen = 0
+    for sig in sigs:
+        assert index.candidates(sig) == set(lsh.query(sig.minhash))
+        for m in index.matches(sig):
+            assert m.jaccard == sig.minhash.jaccard(index._sigs[m.article_id].minhash)
+        seen += len(index.candidates(sig))
+    assert seen > 120  # the texts do overlap
+
+
+def test_signature_from_bytes_is_a_full_minhash() -> None:
+    from storyline.dedup import Signature
+
+    sig = signature(WIRE)
+    back = Signature.from_bytes(sig.to_bytes(), sig.size)
+    other = signature(_edit(WIRE, 2))
+    assert back.minhash.jaccard(other.minhash) == sig.minhash.jaccard(other.minhash)
+    assert back.minhash.seed == 1 and back.minhash.scheme == "affine32" and len(back.minhash) == 128
+    back.minhash.update(b"more")  # still usable as a datasketch MinHash

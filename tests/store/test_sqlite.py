@@ -85,3 +85,51 @@ def test_kill_9_during_ingest_leaves_consistent_db_that_next_run_completes(tmp_p
     with Store(db) as s:
         assert s.count_articles() == 300
     assert partial < 300
+
+
+def _article(i: int, outlet: str | None = "Harbor Post") -> Article:
+    return Article(id=f"{i:016x}", input=f"in{i}", kind="text", title=f"t{i}", text=f"text {i}", outlet=outlet, content_hash=f"h{i}")
+
+
+def test_batch_is_one_transaction_and_rolls_back_whole(tmp_path: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        with s.batch():
+            for i in range(3):
+                assert s.add_article(_article(i), b"\x00" * 512, 10, lines=["a line"])
+            assert s.count_articles() == 3  # the batch sees its own writes
+            assert not s.add_article(_article(0))
+        try:
+            with s.batch():
+                s.add_article(_article(7), b"\x00" * 512, 10, lines=["a line"])
+                s.add_rejection(Rejection("x", "y"))
+                raise RuntimeError("stop")
+        except RuntimeError:
+            pass
+        assert s.count_articles() == 3 and s.rejections() == []
+        assert s.outlet_line_counts("Harbor Post") == (3, {"a line": 3})
+
+
+def test_failed_article_inside_batch_rolls_back_only_itself(tmp_path: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        with s.batch():
+            s.add_article(_article(1), b"\x00" * 512, 10)
+            try:
+                with s.transaction() as conn:
+                    conn.execute("INSERT INTO rejections (input, reason) VALUES ('p', 'q')")
+                    raise ValueError("boom")
+            except ValueError:
+                pass
+            s.add_article(_article(2), b"\x00" * 512, 10)
+        assert s.count_articles() == 2 and s.rejections() == []
+        assert s.conn.execute("SELECT COUNT(*) FROM minhash").fetchone()[0] == 2
+
+
+def test_outlet_line_counts_agree_with_outlet_boilerplate(tmp_path: Path) -> None:
+    with Store(tmp_path / "o.db") as s:
+        for i in range(10):
+            lines = ["Follow the desk"] + (["Photo archive"] if i % 4 == 0 else []) + [f"own line {i}"]
+            s.add_article(_article(i), b"\x00" * 512, 10, lines=lines)
+        total, counts = s.outlet_line_counts("Harbor Post")
+        need = max(3, int(0.3 * total))
+        assert total == 10 and counts["Follow the desk"] == 10 and counts["Photo archive"] == 3
+        assert {ln for ln, c in counts.items() if c >= need} == s.outlet_boilerplate("Harbor Post")

@@ -8,7 +8,16 @@ SHINGLE_WORDS = 5
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    ws = words(text)
+    return shingles_of_words(words(text), size)
+
+
+def shingles_of_words(ws: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `size` words, UTF-8 encoded, as `shingles` gives them.
+
+    Words never contain a space or a newline (they are runs of letters), so the shingles
+    are joined and encoded once and split again: the same bytes as encoding each one.
+    """
     if len(ws) < size:
         return {" ".join(ws).encode()} if ws else set()
-    return {" ".join(ws[i:i + size]).encode() for i in range(len(ws) - size + 1)}
+    runs = map(" ".join, zip(*(ws[i:] for i in range(size))))
+    return set("\n".join(runs).encode().split(b"\n"))

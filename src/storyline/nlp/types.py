@@ -53,6 +53,7 @@ class QuantityInfo:
     start: int
     end: int
     sentence: int
+    qualifier: str | None = None  # "about", "more than", "at least", ... (the value is then approximate or a bound)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,17 @@ class TimeExpression:
     kind: Literal["date", "month", "year", "weekday", "relative", "anniversary", "dateline"]
     value: str | None  # ISO date, YYYY-MM or YYYY, resolved against the reference date when possible
     precision: Precision | None
+    # The parts as written, so a date can be resolved later (e.g. against an inferred event year).
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # 0 = Monday
+    offset: int | None = None  # relative expressions: -1 for "last year", +1 for "next month"
+    offset_unit: Literal["day", "week", "month", "year"] | None = None
+    base_year: int | None = None  # anniversaries: the year of the event commemorated
+    tense: Literal["past", "present", "future"] | None = None  # of the clause the expression sits in
+    prep: str | None = None  # governing preposition: "in", "since", "from", ...
+    note: str | None = None  # "holiday", "quoted", "approximate", "comparison", ...
 
 
 @dataclass(frozen=True)

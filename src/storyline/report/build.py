@@ -14,7 +14,7 @@ from typing import Any
 from storyline import __version__
 from storyline.models import Article, Rejection
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def load_schema() -> dict[str, Any]:
@@ -32,6 +32,8 @@ def build_report(articles: list[Article], rejected: list[Rejection]) -> dict[str
         "storyline_version": __version__,
         "articles": [_article(a) for a in articles],
         "rejected": [{"input": r.input, "reason": r.reason} for r in rejected],
+        "stories": [],
+        "outlets": [],
         "syndication_groups": [{"id": g, "article_ids": ids} for g, ids in groups.items() if len(ids) > 1],
     }
 
@@ -39,6 +41,8 @@ def build_report(articles: list[Article], rejected: list[Rejection]) -> dict[str
 def _article(a: Article) -> dict[str, Any]:
     data = a.to_dict()
     data.pop("content_hash", None)
+    data["story_id"] = None
+    data["event_date"] = {"value": None, "precision": None, "confidence": 0.0, "evidence": [], "conflicts": []}
     return data
 
 

@@ -1,8 +1,11 @@
-"""SQLite store: WAL journal, recorded migrations, one transaction per article.
+"""SQLite store: WAL journal, recorded migrations, one transaction per article or per batch.
 
 Crash safety comes from SQLite itself: every article (row, signature, outlet line
 counts) is written in a single transaction, so a kill -9 at any moment leaves either
-the whole article or none of it, and the next run adds what is missing.
+the whole article or none of it, and the next run adds what is missing. Inside
+`Store.batch()` the articles of a whole batch share one transaction (each article
+still in its own savepoint), which saves a commit, a WAL append of every touched page
+and a full-text index flush per article; a kill -9 then loses the open batch whole.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from storyline.errors import StoreError
@@ -38,6 +41,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous=NORMAL")  # durable against process crashes in WAL mode
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=30000")
+        self._depth = 0  # open transaction() / batch() levels; inner levels are savepoints
         self._migrate()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -52,7 +56,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing. Inside another transaction (or a batch) it is a savepoint of it."""
+        if self._depth:
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self.conn
         except BaseException:
@@ -60,6 +81,16 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def batch(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One transaction around many writes (e.g. a chunk of articles): committed at the end.
+
+        Every write method works inside it; reads on this store see the batch's own
+        writes. An exception, or a kill -9, discards the whole batch.
+        """
+        return self.transaction()
 
     def _migrate(self) -> None:
         self.conn.execute(
@@ -151,6 +182,11 @@ class Store:
         total = self.conn.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]
         need = max(min_count, int(min_share * total))
         return {r[0] for r in self.conn.execute("SELECT line FROM outlet_lines WHERE outlet = ? AND count >= ?", (outlet, need))}
+
+    def outlet_line_counts(self, outlet: str) -> tuple[int, dict[str, int]]:
+        """(stored articles of `outlet`, count of each short line among them): what `outlet_boilerplate` reads."""
+        total = self.conn.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]
+        return int(total), {r[0]: int(r[1]) for r in self.conn.execute("SELECT line, count FROM outlet_lines WHERE outlet = ?", (outlet,))}
 
     # -- rejections -----------------------------------------------------------------
     def add_rejection(self, rejection: Rejection) -> None:

@@ -1,0 +1,650 @@
+"""`StoryClusterer`: incremental event-level clustering with an on-demand merge/split pass.
+
+Similarity of an article to a story is *average linkage* computed exactly from the story's
+summed member vectors (the mean of dot products with the members is the dot product with
+their mean), in three channels:
+
+- `emb`: MiniLM cosine (headline + lead);
+- `lex`: hashed log-tf x idf cosine (headline counted three times, stop words dropped), the idf
+  from running document frequencies;
+- `ent`: cosine of names (whole and per token) and figures with units; used only when both
+  sides have some.
+
+Each channel is *calibrated per representation*: its cosine is turned into a z-score against
+the running background of similarities between unrelated articles (mean and standard
+deviation, estimated online from a deterministic sample of earlier articles). The weighted
+mean of the channel z-scores is compared with a threshold that is scaled by the reliability
+of the two texts, rel(L) = L / (L + length_half) (Spearman-Brown: a text of L content words
+measures its topic less reliably the shorter it is), so a pair of six-word titles needs less
+excess similarity than a pair of 400-word articles. One parameter set serves every corpus.
+
+Time: when both sides have confident dates (published, given, or strong text evidence such
+as an anniversary) an article joins a story only if its date falls within `window_days` of
+the story's span and the span stays within `max_span_days`: two state visits years apart,
+or this month's and last month's rate decision, cannot merge however alike the text.
+Weaker text dates add a penalty that grows with the gap. Undated articles are compared on
+text alone.
+
+Streaming: `partial_fit` attaches each article, in order, to the best story if the margin
+is positive, else starts a story. Candidates come from the time-window blocking index for
+dated articles and from the centroid index (exact, or usearch HNSW when installed and large)
+for all, so the cost per article stays near-constant. `fit` = sort by date, `partial_fit`,
+`consolidate`. `consolidate` merges stories whose average linkage passes the threshold and
+moves (or splits off) articles that fit another story (or none) better, and returns what
+it changed; story ids never change except when a story is merged into another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storyline.cluster.features import ArticleFeatures, article_features, embedding_text
+from storyline.cluster.index import CentroidIndex, DayBuckets
+from storyline.cluster.vectors import EMPTY, Background, IdfTable, Sparse, add, dot, from_counts
+from storyline.cluster.features import N_HASH
+from storyline.models import Article
+
+log = logging.getLogger(__name__)
+
+Embedder = Callable[[list[str]], np.ndarray]
+EventDates = Mapping[str, tuple[Any, str]]
+
+# Background priors (mean, std of the cosine between unrelated news texts) per channel;
+# worth 50 observations, then replaced by what the corpus shows.
+_PRIORS = {"emb": (0.15, 0.12), "lex": (0.02, 0.04), "ent": (0.03, 0.06)}
+_CHANNELS = ("emb", "lex", "ent")
+
+
+@dataclass
+class StoryChange:
+    """One change made to the stories: created, attached, merged, moved or split."""
+
+    kind: str  # create | attach | merge | move | split
+    story_id: str
+    other_story_id: str | None = None
+    article_id: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "story_id": self.story_id, "other_story_id": self.other_story_id,
+                "article_id": self.article_id, "detail": self.detail}
+
+
+@dataclass
+class _Item:
+    id: str
+    row: int  # row in the embedding matrix
+    lex: Sparse
+    ent: Sparse
+    r: float  # sqrt(reliability)
+    lo: int | None
+    hi: int | None
+    conf: float
+    feats: ArticleFeatures
+    order: tuple[str, int]  # (date key, arrival) for choosing representative/first members
+    story: str = ""
+
+
+@dataclass
+class _Story:
+    id: str
+    row: int
+    seq: int
+    members: list[int] = field(default_factory=list)  # item indices
+    emb: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    lex: Sparse = EMPTY
+    ent: Sparse = EMPTY
+    n_ent: int = 0
+    r_sum: float = 0.0
+    lo: int | None = None  # confident date span
+    hi: int | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.members)
+
+
+class StoryClusterer:
+    """Event-level story clustering, batch (`fit`) or streaming (`partial_fit`).
+
+    Parameters (all have defaults chosen on the development halves of BASIL and GoogleNews):
+        threshold: z-score an article's average linkage to a story must reach (scaled by reliability).
+        length_half: content-word count at which a text's reliability is one half.
+        weights: (emb, lex, ent) channel weights.
+        window_days: largest date gap between an article and a story's span (confident dates).
+        max_span_days: longest span a story may cover (confident dates).
+        min_date_confidence: text dates below this only add a soft penalty.
+        date_penalty: z-score penalty per doubling of the gap beyond the window (soft dates).
+        k: candidate stories scored per article.
+        use_published / use_text_dates: which date sources to read.
+        ann: 'auto' (usearch HNSW past 20,000 stories when installed), 'exact' or 'usearch'.
+        embedder: texts -> L2-normalised vectors; defaults to `models_registry.embed`.
+
+    Learned state: `labels_` (story id per fitted article, in input order), `stories_`
+    (id -> member article ids), `changes_` (what the last `consolidate` changed),
+    `n_articles_`.
+    """
+
+    def __init__(
+        self,
+        threshold: float = 2.4,
+        length_half: float = 6.0,
+        weights: tuple[float, float, float] = (0.5, 0.3, 0.2),
+        window_days: int = 7,
+        max_span_days: int = 21,
+        min_date_confidence: float = 0.75,
+        date_penalty: float = 0.5,
+        k: int = 24,
+        use_published: bool = True,
+        use_text_dates: bool = True,
+        ann: str = "auto",
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.length_half = length_half
+        self.weights = weights
+        self.window_days = window_days
+        self.max_span_days = max_span_days
+        self.min_date_confidence = min_date_confidence
+        self.date_penalty = date_penalty
+        self.k = k
+        self.use_published = use_published
+        self.use_text_dates = use_text_dates
+        self.ann = ann
+        self.embedder = embedder
+        self._validate()
+        self._reset()
+
+    # -- setup ---------------------------------------------------------------------
+    def _validate(self) -> None:
+        if not self.threshold > 0:
+            raise ValueError(f"threshold={self.threshold}: must be > 0 (a z-score above the background)")
+        if self.length_half < 0:
+            raise ValueError(f"length_half={self.length_half}: must be >= 0")
+        if len(self.weights) != 3 or min(self.weights) < 0 or sum(self.weights) <= 0:
+            raise ValueError(f"weights={self.weights}: give three non-negative channel weights (emb, lex, ent), not all zero")
+        if self.window_days < 0 or self.max_span_days < self.window_days:
+            raise ValueError("window_days must be >= 0 and max_span_days >= window_days")
+        if self.k < 1:
+            raise ValueError(f"k={self.k}: must be >= 1")
+
+    def _reset(self) -> None:
+        self._items: list[_Item] = []
+        self._by_id: dict[str, int] = {}
+        self._emb = np.zeros((256, 0), dtype=np.float32)
+        self._stories: dict[str, _Story] = {}
+        self._row_story: dict[int, str] = {}
+        self._used_ids: set[str] = set()
+        self._next_row = 0
+        self._seq = 0
+        self._idf = IdfTable(N_HASH)
+        self._bg = {c: Background(*_PRIORS[c]) for c in _CHANNELS}
+        self._reservoir: list[int] = []
+        self._index: CentroidIndex | None = None
+        self._days = DayBuckets(max(1, self.window_days))
+        self.labels_: list[str] = []
+        self.changes_: list[StoryChange] = []
+        self.log_: list[StoryChange] = []
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in (
+            "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
+            "date_penalty", "k", "use_published", "use_text_dates", "ann")}
+
+    # -- public API ----------------------------------------------------------------
+    def fit(
+        self,
+        articles: Sequence[Article],
+        embeddings: np.ndarray | None = None,
+        event_dates: EventDates | None = None,
+        consolidate: bool = True,
+    ) -> StoryClusterer:
+        """Cluster a batch from scratch: date order, one at a time, then one consolidation pass."""
+        self._reset()
+        order = sorted(range(len(articles)), key=lambda i: (_date_key(articles[i], event_dates), i))
+        emb = self._embeddings(articles, embeddings)
+        self.partial_fit([articles[i] for i in order], emb[order], event_dates)
+        if consolidate:
+            self.consolidate()
+        self.labels_ = [self._items[self._by_id[a.id]].story for a in articles]
+        return self
+
+    def fit_predict(self, articles: Sequence[Article], embeddings: np.ndarray | None = None,
+                    event_dates: EventDates | None = None) -> list[str]:
+        return self.fit(articles, embeddings, event_dates).labels_
+
+    def partial_fit(
+        self,
+        articles: Sequence[Article],
+        embeddings: np.ndarray | None = None,
+        event_dates: EventDates | None = None,
+        on_progress: Callable[[int, str], None] | None = None,
+    ) -> list[str]:
+        """Attach articles in the given order; returns the story id of each. Known ids are skipped."""
+        emb = self._embeddings(articles, embeddings)
+        out = []
+        for i, a in enumerate(articles):
+            if a.id in self._by_id:
+                out.append(self._items[self._by_id[a.id]].story)
+                continue
+            feats = article_features(a, (event_dates or {}).get(a.id), self.use_published, self.use_text_dates)
+            out.append(self.add(feats, emb[i], _date_key(a, event_dates)))
+            if on_progress:
+                on_progress(i + 1, a.id)
+        self.labels_ = out
+        return out
+
+    def add(self, feats: ArticleFeatures, vector: np.ndarray, date_key: str = "") -> str:
+        """Attach one article (features + embedding); returns its story id."""
+        item = self._make_item(feats, vector, date_key)
+        idx = len(self._items)
+        self._items.append(item)
+        self._by_id[item.id] = idx
+        best, margin, detail = self._best_story(idx)
+        if best is not None and margin >= 0:
+            self._attach(idx, self._stories[best])
+            self._record(StoryChange("attach", best, None, item.id, detail))
+        else:
+            s = self._new_story(idx)
+            self._record(StoryChange("create", s.id, None, item.id, detail))
+        self._observe(idx)
+        return item.story
+
+    def story_ids(self) -> list[str]:
+        return sorted(self._stories, key=lambda s: self._stories[s].seq)
+
+    def members(self, story_id: str) -> list[str]:
+        s = self._stories[story_id]
+        return [self._items[i].id for i in sorted(s.members, key=lambda i: self._items[i].order)]
+
+    def story_of(self, article_id: str) -> str | None:
+        idx = self._by_id.get(article_id)
+        return self._items[idx].story if idx is not None else None
+
+    @property
+    def stories_(self) -> dict[str, list[str]]:
+        return {sid: self.members(sid) for sid in self.story_ids()}
+
+    @property
+    def n_articles_(self) -> int:
+        return len(self._items)
+
+    # -- scoring -------------------------------------------------------------------
+    def _embeddings(self, articles: Sequence[Article], embeddings: np.ndarray | None) -> np.ndarray:
+        if embeddings is not None:
+            emb = np.asarray(embeddings, dtype=np.float32)
+            if emb.shape[0] != len(articles):
+                raise ValueError(f"embeddings has {emb.shape[0]} rows for {len(articles)} articles: give one row per article")
+            return emb
+        embed = self.embedder
+        if embed is None:
+            from storyline.models_registry import embed as embed_default
+
+            embed = embed_default
+        return np.asarray(embed([embedding_text(a) for a in articles]), dtype=np.float32)
+
+    def _make_item(self, f: ArticleFeatures, vector: np.ndarray, date_key: str) -> _Item:
+        if self._emb.shape[1] == 0:
+            self._emb = np.zeros((256, len(vector)), dtype=np.float32)
+        row = len(self._items)
+        if row >= len(self._emb):
+            grown = np.zeros((len(self._emb) * 2, self._emb.shape[1]), dtype=np.float32)
+            grown[: len(self._emb)] = self._emb
+            self._emb = grown
+        self._emb[row] = vector
+        self._idf.update(f.lex)
+        lex = self._idf.vector(f.lex)
+        ent = from_counts(f.ents)
+        n_words = len(f.lex)  # distinct content words
+        rel = n_words / (n_words + self.length_half) if n_words else 0.0
+        return _Item(
+            id=f.id, row=row, lex=lex, ent=ent, r=math.sqrt(rel), lo=f.day, hi=f.day_end,
+            conf=f.date_confidence if f.day is not None else 0.0, feats=f, order=(date_key, row),
+        )
+
+    def _channels(self, vec: np.ndarray, lex: Sparse, ent: Sparse, emb_sum: np.ndarray, lex_sum: Sparse,
+                  ent_sum: Sparse, n: int, n_ent: int) -> float:
+        """Weighted mean z-score of the average-linkage cosines."""
+        w_e, w_l, w_n = self.weights
+        bg = self._bg
+        z = w_e * bg["emb"].surprise(float(vec @ emb_sum) / n)
+        total = w_e
+        if w_l > 0 and len(lex[0]):
+            z += w_l * bg["lex"].surprise(dot(lex, lex_sum) / n)
+            total += w_l
+        if w_n > 0 and len(ent[0]) and n_ent > 0:
+            z += w_n * bg["ent"].surprise(dot(ent, ent_sum) / n)
+            total += w_n
+        return z / total
+
+    def _confident(self, conf: float) -> bool:
+        return conf >= self.min_date_confidence
+
+    def _date_check(self, lo: int | None, hi: int | None, conf: float, s_lo: int | None, s_hi: int | None,
+                    s_conf: float) -> float | None:
+        """None if the dates forbid the pair; otherwise a penalty (z units) for a soft gap."""
+        if lo is None or hi is None or s_lo is None or s_hi is None:
+            return 0.0
+        gap = max(0, lo - s_hi, s_lo - hi)
+        if self._confident(conf) and self._confident(s_conf):
+            if gap > self.window_days or max(hi, s_hi) - min(lo, s_lo) > self.max_span_days and gap > 0:
+                return None
+            return 0.0
+        if gap <= self.window_days:
+            return 0.0
+        return self.date_penalty * min(conf, s_conf) * math.log2(gap / max(1, self.window_days))
+
+    def _story_conf(self, s: _Story) -> float:
+        return 1.0 if s.lo is not None else 0.0
+
+    def _margin_item(self, idx: int, s: _Story, exclude_self: bool = False) -> tuple[float, str]:
+        it = self._items[idx]
+        vec = self._emb[it.row]
+        n, emb_sum, lex_sum, ent_sum, n_ent, r_sum = s.n, s.emb, s.lex, s.ent, s.n_ent, s.r_sum
+        lo, hi = s.lo, s.hi
+        if exclude_self:
+            if n <= 1:
+                return -math.inf, "alone"
+            n -= 1
+            emb_sum = emb_sum - vec
+            lex_sum = add(lex_sum, it.lex, -1.0)
+            ent_sum = add(ent_sum, it.ent, -1.0)
+            n_ent -= 1 if len(it.ent[0]) else 0
+            r_sum -= it.r
+            lo, hi = self._span_without(s, idx)
+        pen = self._date_check(it.lo, it.hi, it.conf, lo, hi, 1.0 if lo is not None else 0.0)
+        if pen is None:
+            return -math.inf, "dates apart"
+        z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
+        tau = self.threshold * it.r * (r_sum / n)
+        return z - tau, f"z={z:.2f} tau={tau:.2f}"
+
+    def _span_without(self, s: _Story, idx: int) -> tuple[int | None, int | None]:
+        los = [self._items[i].lo for i in s.members if i != idx and self._confident(self._items[i].conf)]
+        his = [self._items[i].hi for i in s.members if i != idx and self._confident(self._items[i].conf)]
+        return (min(los), max(his)) if los else (None, None)  # type: ignore[type-var]
+
+    def _candidates(self, idx: int) -> list[str]:
+        it = self._items[idx]
+        vec = self._emb[it.row]
+        rows: list[int] = []
+        if self._index is not None:
+            if it.lo is not None and self._confident(it.conf):
+                near = self._days.near(it.lo, it.hi or it.lo, self.window_days)
+                rows.extend(self._index.among(vec, near, self.k))
+                undated = [r for r in self._index.search(vec, 2 * self.k) if r not in self._days.span]
+                rows.extend(undated[: self.k])
+            else:
+                rows.extend(self._index.search(vec, self.k))
+        out: list[str] = []
+        seen = set()
+        for r in rows:
+            sid = self._row_story.get(r)
+            if sid is not None and sid not in seen and sid != it.story:
+                seen.add(sid)
+                out.append(sid)
+        return out
+
+    def _best_story(self, idx: int) -> tuple[str | None, float, str]:
+        best, best_m, best_d = None, -math.inf, "no candidate"
+        for sid in self._candidates(idx):
+            m, d = self._margin_item(idx, self._stories[sid])
+            if m > best_m:
+                best, best_m, best_d = sid, m, d
+        return best, best_m, best_d
+
+    # -- background ------------------------------------------------------------------
+    def _observe(self, idx: int) -> None:
+        """Update the per-channel background with this article against a few earlier ones."""
+        it = self._items[idx]
+        res = self._reservoir
+        if res:
+            picks = [res[(idx * 7 + j * 13) % len(res)] for j in range(min(8, len(res)))]
+            picks = [p for p in dict.fromkeys(picks) if self._items[p].story != it.story]
+            if picks:
+                rows = [self._items[p].row for p in picks]
+                self._bg["emb"].update(self._emb[rows] @ self._emb[it.row])
+                if len(it.lex[0]):
+                    self._bg["lex"].update(np.array([dot(it.lex, self._items[p].lex) for p in picks if len(self._items[p].lex[0])]))
+                if len(it.ent[0]):
+                    self._bg["ent"].update(np.array([dot(it.ent, self._items[p].ent) for p in picks if len(self._items[p].ent[0])]))
+        h = _stable_hash(it.id)
+        if len(res) < 512:
+            res.append(idx)
+        elif h % 4 == 0:
+            res[(h // 4) % len(res)] = idx
+
+    # -- story bookkeeping -----------------------------------------------------------
+    def _index_ready(self, dim: int) -> CentroidIndex:
+        if self._index is None:
+            self._index = CentroidIndex(dim, self.ann)
+        return self._index
+
+    def _new_id(self, article_id: str) -> str:
+        base = "st-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
+        sid, n = base, 1
+        while sid in self._used_ids:
+            n += 1
+            sid = f"{base}-{n}"
+        self._used_ids.add(sid)
+        return sid
+
+    def _new_story(self, idx: int) -> _Story:
+        it = self._items[idx]
+        s = _Story(id=self._new_id(it.id), row=self._next_row, seq=self._seq)
+        self._next_row += 1
+        self._seq += 1
+        s.emb = np.zeros(self._emb.shape[1], dtype=np.float32)
+        self._stories[s.id] = s
+        self._row_story[s.row] = s.id
+        self._attach(idx, s)
+        return s
+
+    def _attach(self, idx: int, s: _Story) -> None:
+        it = self._items[idx]
+        s.members.append(idx)
+        s.emb = s.emb + self._emb[it.row]
+        s.lex = add(s.lex, it.lex)
+        if len(it.ent[0]):
+            s.ent = add(s.ent, it.ent)
+            s.n_ent += 1
+        s.r_sum += it.r
+        if it.lo is not None and self._confident(it.conf):
+            s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
+            s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
+        it.story = s.id
+        self._reindex(s)
+
+    def _detach(self, idx: int, s: _Story) -> None:
+        it = self._items[idx]
+        s.members.remove(idx)
+        s.emb = s.emb - self._emb[it.row]
+        s.lex = add(s.lex, it.lex, -1.0)
+        if len(it.ent[0]):
+            s.ent = add(s.ent, it.ent, -1.0)
+            s.n_ent -= 1
+        s.r_sum -= it.r
+        s.lo, s.hi = self._span_without(s, -1)
+        it.story = ""
+        if s.members:
+            self._reindex(s)
+        else:
+            self._drop(s)
+
+    def _drop(self, s: _Story) -> None:
+        if self._index is not None:
+            self._index.remove(s.row)
+        self._days.remove(s.row)
+        self._row_story.pop(s.row, None)
+        del self._stories[s.id]
+
+    def _reindex(self, s: _Story) -> None:
+        index = self._index_ready(len(s.emb))
+        index.set(s.row, s.emb)
+        if s.lo is not None and s.hi is not None:
+            self._days.set(s.row, s.lo, s.hi)
+        else:
+            self._days.remove(s.row)
+
+    def _record(self, change: StoryChange) -> None:
+        self.log_.append(change)
+
+    # -- consolidation -----------------------------------------------------------------
+    def _margin_stories(self, a: _Story, b: _Story) -> float:
+        if a.lo is not None and b.lo is not None:
+            if self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0) is None:
+                return -math.inf
+        w_e, w_l, w_n = self.weights
+        na, nb = a.n, b.n
+        bg = self._bg
+        z = w_e * bg["emb"].surprise(float(a.emb @ b.emb) / (na * nb))
+        total = w_e
+        if w_l > 0 and len(a.lex[0]) and len(b.lex[0]):
+            z += w_l * bg["lex"].surprise(dot(a.lex, b.lex) / (na * nb))
+            total += w_l
+        if w_n > 0 and a.n_ent and b.n_ent:
+            z += w_n * bg["ent"].surprise(dot(a.ent, b.ent) / (na * nb))
+            total += w_n
+        tau = self.threshold * (a.r_sum / na) * (b.r_sum / nb)
+        return z / total - tau
+
+    def consolidate(self, rounds: int = 3) -> list[StoryChange]:
+        """Merge stories that belong together, move or split off misfits; returns the changes."""
+        changes: list[StoryChange] = []
+        for _ in range(rounds):
+            step = self._merge_pass() + self._reassign_pass()
+            changes.extend(step)
+            if not step:
+                break
+        for c in changes:
+            self._record(c)
+        self.changes_ = changes
+        return changes
+
+    def _merge_pass(self) -> list[StoryChange]:
+        changes = []
+        assert self._index is not None or not self._stories
+        for sid in self.story_ids():
+            if sid not in self._stories:
+                continue
+            while True:
+                s = self._stories[sid]
+                centroid = s.emb / max(float(np.linalg.norm(s.emb)), 1e-9)
+                if s.lo is not None:
+                    near = self._days.near(s.lo, s.hi or s.lo, self.window_days)
+                    rows = self._index.among(centroid, near, self.k) + [  # type: ignore[union-attr]
+                        r for r in self._index.search(centroid, 2 * self.k) if r not in self._days.span][: self.k]  # type: ignore[union-attr]
+                else:
+                    rows = self._index.search(centroid, self.k)  # type: ignore[union-attr]
+                best, best_m = None, 0.0
+                for r in rows:
+                    oid = self._row_story.get(r)
+                    if oid is None or oid == sid:
+                        continue
+                    m = self._margin_stories(s, self._stories[oid])
+                    if m >= best_m:
+                        best, best_m = oid, m
+                if best is None:
+                    break
+                keep, gone = self._merge(sid, best)
+                changes.append(StoryChange("merge", keep, gone, None, f"margin={best_m:.2f}"))
+                if keep != sid:
+                    sid = keep
+        return changes
+
+    def _merge(self, a: str, b: str) -> tuple[str, str]:
+        sa, sb = self._stories[a], self._stories[b]
+        keep, gone = (sa, sb) if (sa.n, -sa.seq) >= (sb.n, -sb.seq) else (sb, sa)
+        for idx in list(gone.members):
+            it = self._items[idx]
+            keep.members.append(idx)
+            it.story = keep.id
+        keep.emb = keep.emb + gone.emb
+        keep.lex = add(keep.lex, gone.lex)
+        keep.ent = add(keep.ent, gone.ent)
+        keep.n_ent += gone.n_ent
+        keep.r_sum += gone.r_sum
+        if gone.lo is not None:
+            keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
+            keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi)  # type: ignore[type-var]
+        gone.members = []
+        self._drop(gone)
+        self._reindex(keep)
+        return keep.id, gone.id
+
+    def _reassign_pass(self) -> list[StoryChange]:
+        changes = []
+        for sid in self.story_ids():
+            s = self._stories.get(sid)
+            if s is None or s.n < 2:
+                continue
+            for idx in list(s.members):
+                if s.n < 2 or idx not in s.members:
+                    break
+                own, _ = self._margin_item(idx, s, exclude_self=True)
+                if own >= 0:
+                    continue
+                best, best_m, detail = self._best_story(idx)
+                it = self._items[idx]
+                if best is not None and best_m >= 0 and best_m > own:
+                    self._detach(idx, s)
+                    self._attach(idx, self._stories[best])
+                    changes.append(StoryChange("move", best, sid, it.id, detail))
+                elif own < -0.5 * self.threshold * it.r:
+                    self._detach(idx, s)
+                    new = self._new_story(idx)
+                    changes.append(StoryChange("split", new.id, sid, it.id, f"own margin {own:.2f}"))
+                if sid not in self._stories:
+                    break
+        return changes
+
+    # -- introspection ---------------------------------------------------------------
+    def item_features(self, article_id: str) -> ArticleFeatures:
+        return self._items[self._by_id[article_id]].feats
+
+    def story_state(self, story_id: str) -> _Story:
+        return self._stories[story_id]
+
+    def similarity(self, a: str, b: str) -> float:
+        """Calibrated similarity (z) of two stories' average linkage, ignoring dates; for arcs."""
+        sa, sb = self._stories[a], self._stories[b]
+        saved = (sa.lo, sb.lo)
+        sa_lo, sb_lo = sa.lo, sb.lo
+        sa.lo = sb.lo = None
+        try:
+            m = self._margin_stories(sa, sb)
+        finally:
+            sa.lo, sb.lo = sa_lo, sb_lo
+        del saved
+        tau = self.threshold * (sa.r_sum / sa.n) * (sb.r_sum / sb.n)
+        return m + tau
+
+    def tau(self, a: str, b: str) -> float:
+        sa, sb = self._stories[a], self._stories[b]
+        return self.threshold * (sa.r_sum / sa.n) * (sb.r_sum / sb.n)
+
+    def neighbours(self, story_id: str, k: int) -> list[str]:
+        s = self._stories[story_id]
+        centroid = s.emb / max(float(np.linalg.norm(s.emb)), 1e-9)
+        rows = self._index.search(centroid, k + 1) if self._index is not None else []
+        return [self._row_story[r] for r in rows if r in self._row_story and self._row_story[r] != story_id]
+
+    def items(self) -> Iterable[_Item]:
+        return iter(self._items)
+
+
+def _date_key(article: Article, event_dates: EventDates | None) -> str:
+    if event_dates and article.id in event_dates:
+        return str(event_dates[article.id][0])
+    return article.published or ""
+
+
+def _stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
