@@ -14,6 +14,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	# torch first, pinned: any other request pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test]'
+	# selenium (browser tests) asks for a newer certifi than the registry mirror has: install it
+	# and its pinned dependencies without resolution.
+	$(BIN)/pip install -q --no-deps selenium==4.52.0 websocket-client==1.9.2 trio==0.35.0 trio-websocket==0.12.2 \
+	  PySocks==1.7.1 outcome==1.3.0.post0 sniffio==1.3.1 wsproto==1.3.2 h11==0.16.0
 	touch $(STAMP)
 
 setup: $(STAMP)

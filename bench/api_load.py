@@ -360,14 +360,14 @@ def main() -> int:
                     help="let the worker rebuild stories after each job (needs storyline.cluster/compare and their models)")
     ap.add_argument("--extra", action="store_true", help="also measure the story list, search and the feed page")
     ap.add_argument("--check", action="store_true", help="exit 1 if story-JSON p99 is not below 100 ms")
-    ap.add_argument("--no-pin", dest="pin", action="store_false",
-                    help="do not split the CPUs between server and load generator (by default they get half each, "
-                         "so the generator does not steal the server's core)")
+    ap.add_argument("--pin", action="store_true",
+                    help="give the server (and its ingestion process) half the CPUs and the load generator the other half")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: minimal asyncio HTTP/1.1 (default) or httpx.AsyncClient (heavier: measures itself)")
     args = ap.parse_args()
 
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}")
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}, "
+          f"load average {os.getloadavg()[0]:.1f} (other processes compete for the same CPUs)")
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
         db = Path(tmp) / "bench.db"
         gen = generate(db, args.stories)
@@ -419,6 +419,7 @@ def main() -> int:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         p99 = results[scenarios[0][0]]["p99"]
         met = p99 < 100
         print(f"\ntarget: story JSON p99 < 100 ms -> {'met' if met else 'NOT met'} ({p99:.1f} ms)")

@@ -248,16 +248,16 @@ def seeds_report() -> None:
     print(f"  all five as one story: {consensus.value} ({consensus.precision}); outliers: {outliers}")
 
 
-def basil_dating(limit: int | None) -> None:
-    """Real news with the published date hidden: how often does the text alone date the article?"""
-    base = ROOT.parent / "shared" / "data" / "basil" / "articles"
-    paths = sorted(base.glob("*/*.json"))[:limit] if base.exists() else []
+def basil_check(limit: int | None) -> None:
+    """Real news (BASIL): dating with the published date hidden, and the annotated quotes."""
+    base = ROOT.parent / "shared" / "data" / "basil"
+    paths = sorted((base / "articles").glob("*/*.json"))[:limit] if base.exists() else []
     if not paths:
-        print("\n(BASIL not available at ../shared/data/basil: real-news dating check skipped)")
+        print("\n(BASIL not available at ../shared/data/basil: real-news checks skipped)")
         return
     import datetime as dt
 
-    articles, truth = [], []
+    articles, truth, anns = [], [], []
     for p in paths:
         d = json.loads(p.read_text(encoding="utf-8"))
         paras = [" ".join(x) if isinstance(x, list) else str(x) for x in d.get("body-paragraphs", [])]
@@ -266,7 +266,10 @@ def basil_dating(limit: int | None) -> None:
             continue
         articles.append(Article(id=p.stem, input=str(p), kind="text", title=d.get("title"), text=text))
         truth.append(dt.date.fromisoformat(d["date"][:10]))
+        ann = base / "annotations" / p.parent.name / f"{p.stem}_ann.json"
+        anns.append(json.loads(ann.read_text(encoding="utf-8")).get("phrase-level-annotations", []) if ann.exists() else [])
     analyses = analyze_articles(articles)
+
     dated = [(an.event_date, t) for an, t in zip(analyses, truth) if an.event_date.value]
     n = len(articles)
     year_ok = sum(ed.value[:4] == str(t.year) for ed, t in dated)
@@ -283,11 +286,41 @@ def basil_dating(limit: int | None) -> None:
     print(f"  confidence >= 0.5: {len(confident)} articles, right month {conf_month}/{len(confident)} = "
           f"{conf_month / max(1, len(confident)):.3f}")
 
+    # Quotes: BASIL marks bias-relevant spans that are quotes, with the speaker ("Donald_Trump",
+    # a group such as "House_Republicans", or a category such as "other_anti"); only person
+    # names are scored for the speaker. A span counts as found when an extracted quote covers
+    # most of its words; the speaker is right when the annotated name's last word is in ours.
+    spans = found = named = named_found = speaker_ok = 0
+    for article, an, spans_ann in zip(articles, analyses, anns):
+        for s in spans_ann:
+            if s.get("quote") != "yes" or not s.get("txt"):
+                continue
+            words = set(_words(s["txt"]))
+            if len(words) < 3:
+                continue
+            spans += 1
+            speaker = s.get("speaker") or ""
+            # A person's name, not a group label ("House_Republicans") or category ("other_anti").
+            is_named = bool(re.match(r"[A-Z][a-z]+_[A-Z][a-z]+$", speaker)) and not speaker.endswith("s")
+            named += is_named
+            cover = [q for q in an.quotes if len(words & set(_words(q.text))) >= 0.6 * len(words)]
+            if not cover:
+                continue
+            found += 1
+            if is_named:
+                named_found += 1
+                last = _words(speaker.replace("_", " "))[-1]  # BASIL drops accented letters: "Calder" for Calderón
+                if any(w.startswith(last) for q in cover for w in _words(q.speaker_canonical or q.speaker or "")):
+                    speaker_ok += 1
+    print(f"\nBASIL annotated quote spans (>= 3 words; {spans} spans, {named} with a named speaker)")
+    print(f"  covered by an extracted quote: {found}/{spans} = {found / max(1, spans):.3f}")
+    print(f"  named speaker right, of covered named spans: {speaker_ok}/{named_found} = {speaker_ok / max(1, named_found):.3f}")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list every miss and false positive")
-    parser.add_argument("--basil", type=int, default=300, help="BASIL articles for the real-news dating check (0 = skip)")
+    parser.add_argument("--basil", type=int, default=300, help="BASIL articles for the real-news checks (0 = skip)")
     args = parser.parse_args()
     records = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles = [Article(id=r["id"], input=f"gold:{r['id']}", kind="text", title=r.get("title"), text=r["text"],
@@ -304,7 +337,7 @@ def main() -> int:
         evaluate([records[i] for i in chosen], [analyses[i] for i in chosen], args.verbose and split != "all")
     seeds_report()
     if args.basil:
-        basil_dating(args.basil)
+        basil_check(args.basil)
     return 0
 
 

@@ -80,6 +80,15 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average before measuring: {load:.2f} (on a shared machine the wall-clock numbers move with it; "
           f"bare and full runs are interleaved in {args.rounds} rounds, and CPU time is reported for 1 process)")
+    from storyline.nlp.analyze import analyze_doc, make_doc
+
+    sample = articles[: min(60, len(articles))]
+    docs = list(nlp.pipe((make_doc(nlp, a.text) for a in sample), batch_size=32))
+    c0 = time.process_time()
+    for article, doc in zip(sample, docs):
+        analyze_doc(article, doc)
+    extract_ms = (time.process_time() - c0) / len(sample) * 1000
+    print(f"extraction + dating alone, on already-parsed docs: {extract_ms:.1f} ms/article (CPU time, {len(sample)} articles)")
     size = -(-len(texts) // args.rounds)
     for procs in args.procs:
         bare_wall = full_wall = bare_cpu = full_cpu = 0.0

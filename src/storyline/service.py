@@ -26,13 +26,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 
+import numpy as np
+
 from storyline.clean import Prepared, finish_document, outlet_boilerplate, prepare_document, short_lines
 from storyline.clean.debris import words
-from storyline.clean.pipeline import finish_with_words, line_words
 from storyline.clean.language import load_model as load_language_model
+from storyline.clean.pipeline import finish_with_words, line_words
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, Signature, signature
-from storyline.dedup.minhash import signature_bytes
+from storyline.dedup.minhash import NUM_PERM, signature_bytes
 from storyline.errors import StorylineError
 from storyline.ingest import SourceOptions, iter_sources
 from storyline.models import Article, IngestResult, RawDocument, Rejection
@@ -47,9 +49,20 @@ _PART = 4  # documents per task sent to a worker
 
 
 def load_duplicate_index(store: Store) -> NearDuplicateIndex:
+    """Every stored signature, loaded in one vectorised pass."""
     index = NearDuplicateIndex()
+    ids: list[str] = []
+    sizes: list[int] = []
+    blobs: list[bytes] = []
     for article_id, size, blob in store.signatures():
-        index.add(article_id, Signature.from_bytes(blob, size))
+        if len(blob) == NUM_PERM * 4:
+            ids.append(article_id)
+            sizes.append(size)
+            blobs.append(blob)
+        else:
+            index.add(article_id, Signature.from_bytes(blob, size))  # raises: not a signature of this index
+    if ids:
+        index.add_many(ids, np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(ids), NUM_PERM), sizes)
     return index
 
 

@@ -223,3 +223,31 @@ def test_queue_full_is_503(tclient: TestClient, auth: dict[str, str], tapp: Any,
         assert r.status_code == 503 and r.headers["retry-after"] and r.json()["error"]["code"] == "queue_full"
     finally:
         release.set()
+
+
+def test_jobs_run_in_a_separate_low_priority_process(client: TestClient, auth: dict[str, str], app: Any) -> None:
+    """Ingestion is CPU-heavy Python: it runs in a niced child process, not in the server's threads."""
+    import os
+    import signal
+
+    from storyline.api.jobs import CHILD_NICENESS
+
+    first = _wait(client, auth, client.post("/api/articles", headers=auth, json={"title": "T", "text": BODY}).json()["job"]["id"])
+    assert first["state"] == "done"
+    pids = app.state.worker.child_pids()
+    assert len(pids) == 1 and pids[0] != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, pids[0]) >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS)
+    os.kill(pids[0], signal.SIGKILL)  # the process dies between jobs ...
+    time.sleep(0.5)
+    again = _wait(client, auth, client.post("/api/articles", headers=auth, json={"title": "T2", "text": BODY + " Again."}).json()["job"]["id"])
+    assert again["state"] == "done" and len(again["result"]["added"]) == 1  # ... and the next job still runs
+    assert app.state.worker.child_pids() and app.state.worker.child_pids() != pids
+    app.close()
+    time.sleep(0.5)
+    for pid in app.state.worker.child_pids() or pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        with open(f"/proc/{pid}/stat") as fh:
+            assert fh.read().split()[2] == "Z", "the ingestion process outlived the app"

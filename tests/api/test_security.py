@@ -247,7 +247,8 @@ def test_invalid_content_length_is_400(client: TestClient) -> None:
 
 # -- headers -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/", "/stories/st-xi2025", "/api/health", "/api/stories/nope", "/static/style.css", "/nothing"])
+@pytest.mark.parametrize("path", ["/", "/stories/st-xi2025", "/api/health", "/api/stories/st-xi2025", "/api/stories/nope",
+                                  "/static/style.css", "/nothing"])
 def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
     r = client.get(path)
     csp = r.headers["content-security-policy"]

@@ -125,7 +125,7 @@ def test_index_candidates_equal_datasketch_lsh() -> None:
     for sig in sigs:
         assert index.candidates(sig) == set(lsh.query(sig.minhash))
         for m in index.matches(sig):
-            assert m.jaccard == sig.minhash.jaccard(index._sigs[m.article_id].minhash)
+            assert m.jaccard == sig.minhash.jaccard(sigs[int(m.article_id[1:])].minhash)
         seen += len(index.candidates(sig))
     assert seen > 120  # the texts do overlap
 
@@ -139,3 +139,23 @@ def test_signature_from_bytes_is_a_full_minhash() -> None:
     assert back.minhash.jaccard(other.minhash) == sig.minhash.jaccard(other.minhash)
     assert back.minhash.seed == 1 and back.minhash.scheme == "affine32" and len(back.minhash) == 128
     back.minhash.update(b"more")  # still usable as a datasketch MinHash
+
+
+def test_add_many_and_merges_give_the_same_answers_as_adding_one_by_one() -> None:
+    import numpy as np
+
+    texts = _texts(1500, 4)
+    sigs = [signature(t) for t in texts]
+    one, bulk = NearDuplicateIndex(), NearDuplicateIndex()
+    for i, sig in enumerate(sigs[:1200]):  # crosses several merges of the pending additions
+        one.add(f"a{i}", sig)
+    ids = [f"a{i}" for i in range(1200)]
+    values = np.stack([s.minhash.hashvalues for s in sigs[:1200]])
+    bulk.add_many(ids[:600], values[:600], [s.size for s in sigs[:600]])
+    for i in range(600, 1200):
+        bulk.add(ids[i], sigs[i])
+    bulk.add_many(ids, values, [s.size for s in sigs[:1200]])  # already there: ignored
+    assert len(one) == len(bulk) == 1200
+    for sig in sigs[1100:]:
+        assert one.candidates(sig) == bulk.candidates(sig)
+        assert one.matches(sig) == bulk.matches(sig)

@@ -16,7 +16,7 @@ def _t(analysis, text):
 
 
 def test_explicit_dates_in_several_forms(analyze):
-    a = analyze("It happened on May 9, 2025, then on 9 May 2025, on May 9th and on 2025-05-09.")
+    a = analyze("It happened on May 9, 2025, then on 9 May 2025, on May 9th, 2025 and on 2025-05-09.")
     values = [t.value for t in a.times if t.kind == "date"]
     assert values == ["2025-05-09"] * 4
 

@@ -103,6 +103,35 @@ class StorePool:
                 log.debug("closing a read connection failed", exc_info=True)
 
 
+class StoryJsonFastPath:
+    """GET /api/stories/{id} for stored stories, answered without the framework's routing and
+    dependency machinery: the most requested read is one indexed lookup of stored JSON. Anything
+    else (unknown ids, other methods, errors) falls through to the FastAPI route, which is also
+    what /openapi.json documents. Security headers, the Host check and the body limit wrap both."""
+
+    PREFIX = "/api/stories/"
+
+    def __init__(self, app: ASGIApp, stores: StorePool) -> None:
+        self.app = app
+        self.stores = stores
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(self.PREFIX):
+            story_id = scope["path"][len(self.PREFIX):]
+            if story_id and "/" not in story_id:
+                try:
+                    text = data.get_story_json(self.stores.get(), story_id)
+                except Exception:  # let the regular route raise and report it
+                    text = None
+                if text is not None:
+                    body = text.encode("utf-8")
+                    await send({"type": "http.response.start", "status": 200, "headers": [
+                        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
+
+
 class StorylineApp(FastAPI):
     """FastAPI with our middlewares outermost, so even 500 responses get the security headers."""
 
@@ -110,11 +139,14 @@ class StorylineApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         max_body, allowed = self.security_stack
-        inner = super().build_middleware_stack()
+        inner = StoryJsonFastPath(super().build_middleware_stack(), self.state.stores)
         return SecurityHeadersMiddleware(HostCheckMiddleware(BodyLimitMiddleware(inner, max_body), allowed))
 
     def close(self) -> None:
-        """Stop the ingestion worker and close the read connections (also run at shutdown)."""
+        """Stop the ingestion worker and close the read connections (also run at shutdown). Idempotent."""
+        if getattr(self.state, "closed", False):
+            return
+        self.state.closed = True
         self.state.worker.stop()
         self.state.stores.close()
 

@@ -281,13 +281,21 @@ class IngestWorker:
                 self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _in_child(self, request: IngestRequest) -> dict[str, Any]:
-        if self._pool is None:
-            self._pool = self._new_pool()
-        try:
-            return self._pool.submit(_child_job, request, self.settings, self.refresh).result()  # type: ignore[no-any-return]
-        except BrokenProcessPool:
-            log.error("the ingestion process died; starting a new one for the next job")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            return _error("ingest_process_died", "the ingestion process stopped while running this job (out of memory or killed?).",
-                          "Submit the job again; if it fails again, ingest this input with `storyline ingest` to see the error.")
+        """Run the job in the child process; if that process has died (killed, out of memory), start
+        a new one and try once more: ingestion is idempotent, so a repeated job adds nothing twice."""
+        for attempt in (1, 2):
+            if self._pool is None:
+                self._pool = self._new_pool()
+            try:
+                return self._pool.submit(_child_job, request, self.settings, self.refresh).result()  # type: ignore[no-any-return]
+            except BrokenProcessPool:
+                log.error("the ingestion process died (attempt %d); starting a new one", attempt)
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+        return _error("ingest_process_died", "the ingestion process stopped twice while running this job (out of memory or killed?).",
+                      "Check the server log; ingest this input with `storyline ingest` to see what happens.")
+
+    def child_pids(self) -> list[int]:
+        """Process ids of the ingestion process (empty before the first job or with isolation='thread')."""
+        pool = self._pool
+        return list(getattr(pool, "_processes", None) or {}) if pool is not None else []

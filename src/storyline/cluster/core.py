@@ -134,7 +134,7 @@ class StoryClusterer:
 
     def __init__(
         self,
-        threshold: float = 2.4,
+        threshold: float = 3.6,
         length_half: float = 6.0,
         weights: tuple[float, float, float] = (0.5, 0.3, 0.2),
         window_days: int = 7,
@@ -187,7 +187,8 @@ class StoryClusterer:
         self._idf = IdfTable(N_HASH)
         self._bg = {c: Background(*_PRIORS[c]) for c in _CHANNELS}
         self._reservoir: list[int] = []
-        self._index: CentroidIndex | None = None
+        self._index: CentroidIndex | None = None  # every story
+        self._undated: CentroidIndex | None = None  # stories without a confident date span
         self._days = DayBuckets(max(1, self.window_days))
         self.labels_: list[str] = []
         self.changes_: list[StoryChange] = []
@@ -257,6 +258,14 @@ class StoryClusterer:
         self._observe(idx)
         return item.story
 
+    def stories(self, articles: Mapping[str, Article] | Sequence[Article] | None = None) -> list[Any]:
+        """`Story` records of every story, in creation order, with arcs."""
+        from storyline.cluster.story import build_stories
+
+        if articles is not None and not isinstance(articles, Mapping):
+            articles = {a.id: a for a in articles}
+        return build_stories(self, articles)
+
     def story_ids(self) -> list[str]:
         return sorted(self._stories, key=lambda s: self._stories[s].seq)
 
@@ -314,13 +323,13 @@ class StoryClusterer:
         """Weighted mean z-score of the average-linkage cosines."""
         w_e, w_l, w_n = self.weights
         bg = self._bg
-        z = w_e * bg["emb"].surprise(float(vec @ emb_sum) / n)
+        z = w_e * bg["emb"].z(float(vec @ emb_sum) / n)
         total = w_e
         if w_l > 0 and len(lex[0]):
-            z += w_l * bg["lex"].surprise(dot(lex, lex_sum) / n)
+            z += w_l * bg["lex"].z(dot(lex, lex_sum) / n)
             total += w_l
         if w_n > 0 and len(ent[0]) and n_ent > 0:
-            z += w_n * bg["ent"].surprise(dot(ent, ent_sum) / n)
+            z += w_n * bg["ent"].z(dot(ent, ent_sum) / n)
             total += w_n
         return z / total
 
@@ -379,8 +388,8 @@ class StoryClusterer:
             if it.lo is not None and self._confident(it.conf):
                 near = self._days.near(it.lo, it.hi or it.lo, self.window_days)
                 rows.extend(self._index.among(vec, near, self.k))
-                undated = [r for r in self._index.search(vec, 2 * self.k) if r not in self._days.span]
-                rows.extend(undated[: self.k])
+                if self._undated is not None and len(self._undated):
+                    rows.extend(self._undated.search(vec, self.k))
             else:
                 rows.extend(self._index.search(vec, self.k))
         out: list[str] = []
@@ -425,6 +434,7 @@ class StoryClusterer:
     def _index_ready(self, dim: int) -> CentroidIndex:
         if self._index is None:
             self._index = CentroidIndex(dim, self.ann)
+            self._undated = CentroidIndex(dim, self.ann)
         return self._index
 
     def _new_id(self, article_id: str) -> str:
@@ -481,6 +491,8 @@ class StoryClusterer:
     def _drop(self, s: _Story) -> None:
         if self._index is not None:
             self._index.remove(s.row)
+        if self._undated is not None:
+            self._undated.remove(s.row)
         self._days.remove(s.row)
         self._row_story.pop(s.row, None)
         del self._stories[s.id]
@@ -488,10 +500,13 @@ class StoryClusterer:
     def _reindex(self, s: _Story) -> None:
         index = self._index_ready(len(s.emb))
         index.set(s.row, s.emb)
+        assert self._undated is not None
         if s.lo is not None and s.hi is not None:
             self._days.set(s.row, s.lo, s.hi)
+            self._undated.remove(s.row)
         else:
             self._days.remove(s.row)
+            self._undated.set(s.row, s.emb)
 
     def _record(self, change: StoryChange) -> None:
         self.log_.append(change)
@@ -504,13 +519,13 @@ class StoryClusterer:
         w_e, w_l, w_n = self.weights
         na, nb = a.n, b.n
         bg = self._bg
-        z = w_e * bg["emb"].surprise(float(a.emb @ b.emb) / (na * nb))
+        z = w_e * bg["emb"].z(float(a.emb @ b.emb) / (na * nb))
         total = w_e
         if w_l > 0 and len(a.lex[0]) and len(b.lex[0]):
-            z += w_l * bg["lex"].surprise(dot(a.lex, b.lex) / (na * nb))
+            z += w_l * bg["lex"].z(dot(a.lex, b.lex) / (na * nb))
             total += w_l
         if w_n > 0 and a.n_ent and b.n_ent:
-            z += w_n * bg["ent"].surprise(dot(a.ent, b.ent) / (na * nb))
+            z += w_n * bg["ent"].z(dot(a.ent, b.ent) / (na * nb))
             total += w_n
         tau = self.threshold * (a.r_sum / na) * (b.r_sum / nb)
         return z / total - tau
@@ -539,8 +554,9 @@ class StoryClusterer:
                 centroid = s.emb / max(float(np.linalg.norm(s.emb)), 1e-9)
                 if s.lo is not None:
                     near = self._days.near(s.lo, s.hi or s.lo, self.window_days)
-                    rows = self._index.among(centroid, near, self.k) + [  # type: ignore[union-attr]
-                        r for r in self._index.search(centroid, 2 * self.k) if r not in self._days.span][: self.k]  # type: ignore[union-attr]
+                    rows = self._index.among(centroid, near, self.k)  # type: ignore[union-attr]
+                    if self._undated is not None and len(self._undated):
+                        rows += self._undated.search(centroid, self.k)
                 else:
                     rows = self._index.search(centroid, self.k)  # type: ignore[union-attr]
                 best, best_m = None, 0.0
@@ -609,6 +625,9 @@ class StoryClusterer:
     def item_features(self, article_id: str) -> ArticleFeatures:
         return self._items[self._by_id[article_id]].feats
 
+    def vector(self, article_id: str) -> np.ndarray:
+        return self._emb[self._items[self._by_id[article_id]].row]
+
     def story_state(self, story_id: str) -> _Story:
         return self._stories[story_id]
 
@@ -648,3 +667,28 @@ def _date_key(article: Article, event_dates: EventDates | None) -> str:
 
 def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def restore(clusterer: StoryClusterer, feats: ArticleFeatures, vector: np.ndarray, story_id: str, date_key: str = "") -> None:
+    """Replay one stored attachment: the article joins `story_id` (created if new) without a decision.
+
+    Replaying a store's membership in its attach order rebuilds the same idf table, background
+    and story sums as the run that made it, so later articles are decided exactly as if the
+    clusterer had never stopped.
+    """
+    self = clusterer
+    item = self._make_item(feats, vector, date_key)
+    idx = len(self._items)
+    self._items.append(item)
+    self._by_id[item.id] = idx
+    s = self._stories.get(story_id)
+    if s is None:
+        s = _Story(id=story_id, row=self._next_row, seq=self._seq)
+        self._next_row += 1
+        self._seq += 1
+        s.emb = np.zeros(self._emb.shape[1], dtype=np.float32)
+        self._stories[story_id] = s
+        self._row_story[s.row] = story_id
+        self._used_ids.add(story_id)
+    self._attach(idx, s)
+    self._observe(idx)

@@ -103,86 +103,38 @@ class IdfTable:
 
 
 class Background:
-    """The distribution of one channel's similarity between unrelated articles, as a scale.
+    """Running mean and standard deviation of one channel's similarity between unrelated articles.
 
-    `surprise(x)` = -ln P(background >= x): the empirical tail below the 98th percentile of a
-    reservoir sample of background similarities, and above it an exponential tail fitted to the
-    exceedances (peaks over threshold). Heavy-tailed sparse channels (one shared rare word)
-    and dense ones (MiniLM cosines) end up on the same scale, whatever the text length or
-    representation. Starts from a normal prior worth `prior_size` sample values, so the first
-    articles of an empty store are compared on a sensible scale; the prior is replaced as the
-    reservoir fills. Deterministic: the same observations in the same order give the same state.
+    `z(x)` puts a cosine on the channel's own scale: standard deviations above the background.
+    Starts from a prior worth `prior_weight` observations, so the first articles of an empty
+    store are still compared on a sensible scale. Deterministic: the same observations in the
+    same order give the same state.
     """
 
-    TAIL_Q = 0.98
-
-    def __init__(self, mean: float, std: float, capacity: int = 4096, prior_size: int = 64) -> None:
-        from statistics import NormalDist
-
-        nd = NormalDist(mean, std)
-        self.values = [min(1.0, max(-1.0, nd.inv_cdf((i + 0.5) / prior_size))) for i in range(prior_size)]
-        self.capacity = capacity
-        self.seen = prior_size
-        self._lcg = 12345
-        self._dirty = True
-        self._sorted = np.zeros(0)
-        self._xq = 0.0
-        self._beta = std
-        self._pq = 1.0 - self.TAIL_Q
+    def __init__(self, mean: float, std: float, prior_weight: float = 50.0) -> None:
+        self.n = prior_weight
+        self.mean = mean
+        self.m2 = std * std * prior_weight
 
     def update(self, values: np.ndarray) -> None:
         for x in np.asarray(values, dtype=np.float64).ravel():
-            self.seen += 1
-            if len(self.values) < self.capacity:
-                self.values.append(float(x))
-            else:
-                self._lcg = (self._lcg * 6364136223846793005 + 1442695040888963407) % (1 << 64)
-                j = (self._lcg >> 11) % self.seen
-                if j < self.capacity:
-                    self.values[j] = float(x)
-            if self.seen % 128 == 0:
-                self._dirty = True
-
-    def _refresh(self) -> None:
-        v = np.sort(np.asarray(self.values, dtype=np.float64))
-        self._sorted = v
-        n = len(v)
-        qi = min(n - 1, int(self.TAIL_Q * n))
-        self._xq = float(v[qi])
-        exceed = v[qi + 1:] - self._xq
-        exceed = exceed[exceed > 0]
-        self._pq = max(1.0 / (n + 1), (n - qi - 1) / (n + 1))
-        spread = float(v[-1] - v[0]) or 1.0
-        self._beta = float(exceed.mean()) if len(exceed) >= 5 else max(float(v.std()), 1e-3, spread / n)
-        self._beta = max(self._beta, 1e-3)
-        self._dirty = False
-
-    def surprise(self, x: float) -> float:
-        """-ln P(background >= x); 0 for x at or below the background's bulk."""
-        if self._dirty:
-            self._refresh()
-        if x > self._xq:
-            return -math.log(self._pq) + (x - self._xq) / self._beta
-        n = len(self._sorted)
-        above = n - int(np.searchsorted(self._sorted, x, side="left"))
-        return -math.log((above + 1) / (n + 1))
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.values))
+            self.n += 1.0
+            d = x - self.mean
+            self.mean += d / self.n
+            self.m2 += d * (x - self.mean)
 
     @property
     def std(self) -> float:
-        return float(np.std(self.values))
+        return max(math.sqrt(self.m2 / self.n), 1e-3)
 
-    def state(self) -> dict[str, object]:
-        return {"values": list(self.values), "seen": self.seen, "lcg": self._lcg, "capacity": self.capacity}
+    def z(self, x: float) -> float:
+        return (x - self.mean) / self.std
+
+    def state(self) -> list[float]:
+        return [self.n, self.mean, self.m2]
 
     @classmethod
-    def from_state(cls, state: dict[str, object]) -> Background:
-        b = cls(0.0, 1.0, capacity=int(state["capacity"]))  # type: ignore[call-overload]
-        b.values = [float(x) for x in state["values"]]  # type: ignore[union-attr]
-        b.seen = int(state["seen"])  # type: ignore[call-overload]
-        b._lcg = int(state["lcg"])  # type: ignore[call-overload]
-        b._dirty = True
+    def from_state(cls, state: list[float]) -> Background:
+        b = cls(0.0, 0.0, 1.0)
+        b.n, b.mean, b.m2 = (float(x) for x in state)
         return b

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.compare.claims import StoryUnits
+from storyline.compare.claims import StoryUnits, unsupported_figures
 from storyline.compare.conflicts import value_text
+from storyline.compare.measures import CLASS_LABELS
 from storyline.compare.sources import outlet_label
 from storyline.compare.text import (
     is_quote_led,
@@ -85,9 +86,19 @@ def _conflict_sentence(c: Conflict, articles: Mapping[str, Article]) -> tuple[st
         key = str(v.value)
         by_value.setdefault(key, []).append(v.article_id)
         labels.setdefault(key, value_text(v.text, v.unit) if v.text else str(v.value))
-    parts = [f"{_names(ids, articles)} {'gives' if c.kind != 'update' else 'gave'} {labels[k]}" for k, ids in by_value.items()]
+    parts = []
+    for k, ids in by_value.items():
+        names = _names(ids, articles)
+        plural = " and " in names or names[:1].isdigit()
+        verb = "gave" if c.kind == "update" else ("give" if plural else "gives")
+        parts.append(f"{names} {verb} {labels[k]}")
     ids = tuple(dict.fromkeys(v.article_id for v in c.values))
-    about = c.about if c.about.startswith(("the ", "a ", "date of")) else f"the {c.about}"
+    if c.about.startswith(("the ", "a ")):
+        about = c.about
+    elif c.about.startswith(("number of", "amount of", "date of")) or c.about in CLASS_LABELS.values():
+        about = f"the {c.about}"
+    else:
+        about = f"the figure for {c.about}"
     if c.kind == "update":
         text = f"Reported figures for {about} changed over time: " + "; ".join(parts) + "."
     else:
@@ -97,9 +108,11 @@ def _conflict_sentence(c: Conflict, articles: Mapping[str, Article]) -> tuple[st
 
 def _claim_text(claim: Claim, su: StoryUnits, units: Sequence[int], loaded: Mapping[int, float]) -> tuple[str, int]:
     """The member wording to use: fewest loaded words (or lowest framing score), not quote- or pronoun-led."""
+    group = list(units)
+
     def key(k: int) -> tuple[float, ...]:
         u = su.units[k]
-        return (len(loaded_words(u.text)) + loaded.get(k, 0.0), float(is_quote_led(u.text)), float(starts_with_pronoun(u.text)),
+        return (unsupported_figures(k, group, su), len(loaded_words(u.text)) + loaded.get(k, 0.0), float(is_quote_led(u.text)),
                 float(u.text != claim.text), u.order)
 
     best = min(units, key=key)
@@ -141,7 +154,9 @@ def write_briefing(
 
     def usable(k: int) -> bool:
         t = su.units[k].text
-        return p.min_words <= word_count(t) <= p.max_words
+        starts_well = t[:1].isupper() or t[:1].isdigit() or (t[:1] in "\"“'‘" and t[1:2].isupper())
+        # Self-contained: no pronoun or "Key among them" opening that needs the sentence before.
+        return starts_well and not starts_with_pronoun(t) and p.min_words <= word_count(t) <= p.max_words
 
     conflicted = {cid for c in conflicts for cid in c.claim_ids}
     corroborated = [(c, us) for c, us in claims if c.status == "corroborated" and c.id not in conflicted]
@@ -158,6 +173,8 @@ def write_briefing(
         if not good or duplicate(units):
             continue
         text, k = _claim_text(claim, su, good, loaded)
+        if unsupported_figures(k, units, su):
+            continue  # every wording adds a figure the other sources do not confirm
         facts.append(BriefingSentence(text=text, article_ids=claim.article_ids, kind="corroborated", claim_ids=(claim.id,)))
         chosen_units.extend(units)
     chosen.extend(facts)

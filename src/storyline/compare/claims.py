@@ -25,6 +25,7 @@ from storyline.compare.measures import Normalised, agree, normalise
 from storyline.compare.sources import count_sources
 from storyline.compare.text import (
     is_claim_text,
+    is_fragment,
     is_quote_led,
     loaded_words,
     starts_with_pronoun,
@@ -46,7 +47,7 @@ _STOPWORDS = frozenset(
     "said says say told according also after before than then there which who whom whose what when where while "
     "into over about more most some any all other such only very just so if up out".split()
 )
-_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:but|while|whereas)\s+|\s+[—–]\s+")
+_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:but|while|whereas|and|with)\s+|\s+[—–]\s+")
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,14 @@ class AlignParams:
     """Thresholds for aligning claim units (tuned on the dev events of bench/data/compare_gold)."""
 
     high: float = 0.74  # cosine that alone makes two units the same claim (numbers must not disagree)
-    moderate: float = 0.58  # cosine that suffices with a shared named entity or an equal number
+    moderate: float = 0.58  # cosine that suffices with a shared distinctive named entity
+    distinctive_share: float = 0.15  # an entity in more of the story's units than this share is not distinctive
+    agree_sim: float = 0.50  # cosine that suffices when the units share a figure and none disagrees
     loose: float = 0.45  # every pair inside a group must be at least this similar (complete linkage)
     lexical_sim: float = 0.50  # cosine that suffices when most content words are shared ...
     lexical_overlap: float = 0.50  # ... this share of the shorter unit's content words
-    long_sentence_words: int = 32  # sentences longer than this may be split into clauses
-    min_clause_words: int = 7
+    long_sentence_words: int = 18  # sentences longer than this may be split into clauses
+    min_clause_words: int = 6
 
 
 @dataclass
@@ -93,8 +96,13 @@ class StoryUnits:
     vectors: np.ndarray
     by_article: dict[str, list[int]] = field(default_factory=dict)
 
+    _sim: np.ndarray | None = field(default=None, repr=False)
+
     def sim(self) -> np.ndarray:
-        return self.vectors @ self.vectors.T if len(self.units) else np.zeros((0, 0), dtype=np.float32)
+        """Cosine similarity of every pair of units (computed once)."""
+        if self._sim is None:
+            self._sim = self.vectors @ self.vectors.T if len(self.units) else np.zeros((0, 0), dtype=np.float32)
+        return self._sim
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -250,7 +258,9 @@ def _linkable(sim: float, rel: str, shared_entities: int, lexical: float, p: Ali
         return True
     if sim >= p.lexical_sim and lexical >= p.lexical_overlap:
         return True
-    return sim >= p.moderate and (shared_entities > 0 or rel == "agree")
+    if sim >= p.agree_sim and rel == "agree":
+        return True
+    return sim >= p.moderate and shared_entities > 0
 
 
 def align_units(su: StoryUnits, params: AlignParams | None = None) -> list[list[int]]:
@@ -269,15 +279,22 @@ def align_units(su: StoryUnits, params: AlignParams | None = None) -> list[list[
             rel_cache[key] = numbers_relation(units[i], units[j])
         return rel_cache[key]
 
+    # Entities named all through the story ("Xi", "Russia") say nothing about which claim a unit makes.
+    df: dict[str, int] = {}
+    for u in units:
+        for e in u.entities:
+            df[e] = df.get(e, 0) + 1
+    limit = max(3, p.distinctive_share * n)
+    distinctive = {e for e, c in df.items() if c <= limit}
     candidates: list[tuple[float, int, int]] = []
     for i in range(n):
         for j in range(i + 1, n):
             if units[i].article_id == units[j].article_id:
                 continue
             s = float(sim[i, j])
-            if s < min(p.moderate, p.lexical_sim):
+            if s < min(p.moderate, p.lexical_sim, p.agree_sim):
                 continue
-            shared = len(units[i].entities & units[j].entities)
+            shared = len(units[i].entities & units[j].entities & distinctive)
             r = rel(i, j)
             if _linkable(s, r, shared, lexical_overlap(units[i], units[j]), p):
                 bonus = 0.05 * (r == "agree") + 0.02 * min(shared, 2)
@@ -303,8 +320,16 @@ def align_units(su: StoryUnits, params: AlignParams | None = None) -> list[list[
     return [m for _, m in sorted(members.items(), key=lambda kv: min(units[k].article_id + f"{units[k].order:06d}" for k in kv[1]))]
 
 
+def unsupported_figures(k: int, group: Sequence[int], su: StoryUnits) -> int:
+    """Figures in member k that no other member of the group states: extra facts riding along."""
+    u = su.units[k]
+    others = [su.units[o] for o in group if o != k]
+    return sum(1 for n in u.norms if not any(agree(n, m) for o in others for m in o.norms if m.dim == n.dim))
+
+
 def representative(group: Sequence[int], su: StoryUnits) -> int:
-    """The member with the fewest loaded words, then not quote-led or pronoun-led, then most central."""
+    """The wording of a claim: a whole sentence with no figures the others lack, the fewest
+    loaded words, not quote- or pronoun-led, then the most central member."""
     if len(group) == 1:
         return group[0]
     sim = su.sim()
@@ -312,7 +337,8 @@ def representative(group: Sequence[int], su: StoryUnits) -> int:
     def key(k: int) -> tuple[float, ...]:
         u = su.units[k]
         centrality = float(np.mean([sim[k, o] for o in group if o != k]))
-        return (len(loaded_words(u.text)), float(is_quote_led(u.text)), float(starts_with_pronoun(u.text)), -round(centrality, 3), u.order)
+        return (float(is_fragment(u.text)), unsupported_figures(k, group, su), len(loaded_words(u.text)),
+                float(is_quote_led(u.text)), float(starts_with_pronoun(u.text)), -round(centrality, 2), len(u.text), u.order)
 
     return min(group, key=key)
 

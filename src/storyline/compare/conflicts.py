@@ -237,8 +237,8 @@ def _same_thing(a: _Mention, b: _Mention, units: Sequence[ClaimUnit], sim: np.nd
         return True
     if _same_measure(a.measure_words, b.measure_words) and s >= p.measure_sim:
         return True
-    if a.dim.startswith("count:") and a.dim != "count:people" and s >= p.measure_sim:
-        return True  # "45,000-seat" and "40,000-seat": the counted unit names the measure
+    if (a.dim.startswith("count:") and a.dim != "count:people" or a.dim.startswith("other:")) and s >= p.measure_sim:
+        return True  # "45,000-seat" / "40,000-seat", "magnitude 6.4" / "6.2": the unit names the measure
     return s >= p.context_sim
 
 
@@ -299,6 +299,11 @@ def _about(members: list[_Mention]) -> str:
     def most(items: list[str]) -> str | None:
         return max(sorted(set(items)), key=items.count) if items else None
 
+    keys = [k for m in members for k in m.keys]
+    if keys and all(m.keys for m in members):
+        shared = set.intersection(*(set(m.keys) for m in members))
+        if shared:
+            return most(sorted(k for k in keys if k in shared)) or "figure"
     noun = most([m.noun for m in members if m.noun])
     measure = most([m.q.measure for m in members if m.q.measure and m.q.measure.casefold() not in _GENERIC_MEASURES])
     unit = most([m.q.unit for m in members if m.q.unit])
@@ -308,13 +313,13 @@ def _about(members: list[_Mention]) -> str:
         base = base[:1].lower() + base[1:]
     if dim.startswith("count:") and unit:
         plural = unit if unit.endswith("s") else unit + "s"
-        return f"{base} {plural}" if base and unit.casefold() not in base.casefold() else f"number of {plural}"
+        return f"number of {base} {plural}" if base and unit.casefold() not in base.casefold() else f"number of {plural}"
     if dim.startswith("other:") and dim != "other:" + (unit or "").casefold():
         return dim.split(":", 1)[1]
     if base is None:
         return f"figure ({unit})" if unit else "figure"
-    if unit and unit.casefold() not in base.casefold():
-        return f"{base} ({unit})"
+    if dim in ("mass", "volume"):
+        return f"amount of {base}"
     return base
 
 
@@ -378,6 +383,10 @@ def _cue_phrase(m: _Mention, articles: Mapping[str, Article]) -> str:
 def value_text(text: str, unit: str | None) -> str:
     """The value as written, with its unit when the text is a bare number ("15" -> "15 people")."""
     t = text.strip()
+    hyphen = re.fullmatch(r"([\d.,]+)-([A-Za-z]+)", t)  # "45,000-seat" -> "45,000 seats"
+    if hyphen:
+        word = hyphen.group(2)
+        return f"{hyphen.group(1)} {word if hyphen.group(1) in ('1', 'one') or word.endswith('s') else word + 's'}"
     if unit and re.fullmatch(r"[\d.,]+|[A-Za-z\-]+", t) and unit not in ("%",) and not re.fullmatch(r"[A-Z]{3}", unit):
         return f"{t} {unit}"
     return t

@@ -16,6 +16,7 @@ __all__ = [
     "neutralize",
     "UPDATE_CUE",
     "starts_with_pronoun",
+    "is_fragment",
     "is_quote_led",
     "lower_first",
     "word_count",
@@ -68,7 +69,11 @@ UPDATE_CUE = re.compile(
     re.IGNORECASE,
 )
 
-_PRONOUN_START = re.compile(r"^[\"“'‘]?\s*(?:he|she|it|they|this|that|these|those|his|her|its|their|we|i)\b", re.IGNORECASE)
+_PRONOUN_START = re.compile(
+    r"^[\"“'‘]?\s*(?:he|she|it|they|this|that|these|those|his|her|its|their|we|i|both|such|also|however|meanwhile|"
+    r"nevertheless|nonetheless|but|and|yet|still|instead|(?:key |chief )?among them|of these|the latter|the former)\b",
+    re.IGNORECASE,
+)
 
 
 def word_count(text: str) -> int:
@@ -131,6 +136,12 @@ def neutralize(text: str) -> str:
 
 def starts_with_pronoun(text: str) -> bool:
     return bool(_PRONOUN_START.match(text.strip()))
+
+
+def is_fragment(text: str) -> bool:
+    """A clause cut out of a sentence ("with $400 million coming from ..."), not a sentence."""
+    t = text.strip().lstrip("\"“‘'(")
+    return not t[:1].isupper() and not t[:1].isdigit() and not t[:1] == "$"
 
 
 def is_quote_led(text: str) -> bool:

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from storyline.nlp.times import parse_reference_date
+from storyline.nlp.times import parse_reference_date, resolve_time
 from storyline.nlp.types import EventDate, QuantityInfo, SentenceInfo, TimeExpression
 
 __all__ = ["date_event", "date_in_story", "story_event_date"]
@@ -110,8 +110,6 @@ def date_event(parts: DatingParts, published: str | None = None, reference_date:
 
 
 def _with_published(parts: DatingParts, pub: dt.date, published: str) -> EventDate:
-    from storyline.nlp.times import resolve_time
-
     times = [resolve_time(t, pub) if t.value is None else t for t in parts.times]
     evidence = [f"published date {published}"]
     value, precision = pub.isoformat(), "day"

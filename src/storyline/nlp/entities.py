@@ -245,14 +245,17 @@ def canonicalize_across(mentions_by_article: Mapping[str, Iterable[EntityMention
     """
     counts: Counter[str] = Counter()
     labels: dict[str, Counter[str]] = defaultdict(Counter)
+    as_written: dict[str, str] = {}  # text as written -> its cleaned name (a key, never a target)
     for mentions in mentions_by_article.values():
         for m in mentions:
             if isinstance(m, EntityMention):
-                names = {m.canonical, clean_name(m.text, m.label), " ".join(m.text.split())}
+                names = {m.canonical, clean_name(m.text, m.label)}
                 label = m.label
+                as_written.setdefault(" ".join(m.text.split()), m.canonical)
             else:
-                names = {clean_name(str(m), "PERSON")} | {str(m)}
+                names = {clean_name(str(m), "PERSON")}
                 label = "PERSON"
+                as_written.setdefault(str(m), clean_name(str(m), "PERSON"))
             for name in names:
                 if name:
                     counts[name] += 1
@@ -298,6 +301,8 @@ def canonicalize_across(mentions_by_article: Mapping[str, Iterable[EntityMention
         while mapping[mapping[n]] != mapping[n] and mapping[n] not in seen:
             seen.add(mapping[n])
             mapping[n] = mapping[mapping[n]]
+    for written, cleaned in as_written.items():
+        mapping.setdefault(written, mapping.get(cleaned, cleaned))
     return mapping
 
 

@@ -361,7 +361,7 @@ def _plausible(c: _Cand, span: Any, text: str) -> bool:
 
 def _describe(c: _Cand, span: Any, full: Any, text: str, sentence_count_unit: str | None
               ) -> tuple[float, str | None, str | None, str, str, int, int] | None:
-    root = _climb_number(_span_root(full))
+    root = _climb_number(full.root)
     unit, kind = c.unit, c.kind
     qstart, qend = c.start, c.end
     measure: str | None = None
@@ -406,13 +406,15 @@ def _describe(c: _Cand, span: Any, full: Any, text: str, sentence_count_unit: st
                     return None
     else:
         if kind == "other" and c.hyphen_unit:
-            head = root.head if root.head is not root else None
             noun = _modified_noun(root)
             measure = _np(noun) if noun is not None else None
         elif kind == "other" and unit == "magnitude":
             noun = _modified_noun(root) or (root.head if root.head.pos_ == "NOUN" else None)
             if noun is not None and noun.lower_ == "magnitude":
                 noun = _modified_noun(noun)
+            if noun is None:  # "A magnitude 6.1 earthquake" mis-parsed: the noun right after the figure
+                after = full.doc[full.end] if full.end < len(full.doc) else None
+                noun = after if after is not None and after.pos_ == "NOUN" else None
             measure = _np(noun) if noun is not None else None
         else:
             tok = _beyond_change(_measure_token(root, kind))
@@ -440,11 +442,6 @@ def _hyphen_compound(c: _Cand, span: Any, text: str) -> tuple[Any, Any | None] |
 def _in_dateline(tok: Any) -> bool:
     """'LONDON, 12 Feb (PA) - Fares will rise ...': the parser may take the dateline for a subject."""
     return tok.i <= 2 and tok.is_upper and len(tok.text) > 1 and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == ","
-
-
-def _span_root(span: Any) -> Any:
-    root = span.root
-    return root
 
 
 def _climb_number(tok: Any) -> Any:

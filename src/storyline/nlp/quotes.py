@@ -47,6 +47,8 @@ _INVERTED = {"say", "tell", "add", "note", "state", "write", "report", "estimate
              "concede", "acknowledge", "admit", "stress", "emphasize", "emphasise", "indicate", "tweet", "post"}  # reported only with a named speaker; too often hedges otherwise
 _NAMING_CUES = ("said", "says", "say", "told", "tells", "call", "described", "describes", "describing", "hail", "label", "dub",
                 "brand", "term", "added", "wrote", "stated", "declared", "insisted", "warned", "reiterat")
+_SPEECH_NOUNS = {"response", "reply", "answer", "statement", "message", "word", "comment", "verdict", "explanation",
+                 "retort", "remark", "view", "advice", "warning", "conclusion", "assessment"}
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
 _COMPANY_NOUNS = {
     "company", "firm", "carmaker", "automaker", "group", "maker", "manufacturer", "lender", "insurer", "airline",
@@ -77,6 +79,7 @@ class _Context:
     last_person: str | None = None
     last_org_subject: str | None = None
     prev_sentence_speaker: _Speaker | None = None
+    speakers: set[str] = field(default_factory=set)  # canonical names of everyone who has spoken so far
     results: list[QuoteInfo] = field(default_factory=list)
 
 
@@ -114,7 +117,10 @@ def extract_quotes(
         merged = _combine(found_here, reported)
         for quote, speaker in merged:
             ctx.results.append(quote)
-        spoke = [sp for _q, sp in merged if sp.canonical or sp.written]
+            if speaker.canonical:
+                ctx.speakers.add(speaker.canonical)
+        spoke = [sp for q, sp in merged if (sp.canonical or sp.written) and q.kind == "direct"] or \
+            [sp for _q, sp in merged if sp.canonical or sp.written]
         ctx.prev_sentence_speaker = spoke[-1] if spoke else None
         _update_discourse(ctx, sent, [sp for _q, sp in merged])
     ctx.results.sort(key=lambda q: (q.start, q.end))
@@ -125,7 +131,6 @@ def extract_quotes(
 
 
 def _direct_quote(ctx: _Context, sents: list[Any], k: int, qs: int, qe: int) -> tuple[QuoteInfo, _Speaker, int | None] | None:
-    doc = ctx.doc
     group = [sents[k]]
     j = k + 1
     while j < len(sents) and sents[j].start_char < qe:
@@ -147,16 +152,21 @@ def _direct_quote(ctx: _Context, sents: list[Any], k: int, qs: int, qe: int) -> 
     cue = ""
     attached = False
     verb_i: int | None = None
-    source = _source_phrase(ctx, outside)
-    if source is not None:
-        speaker, cue = source
-        attached = True
+    verb = _governing_speech_verb(quote_tokens, set(t.i for t in outside))
+    if verb is not None:
+        by_verb = _speaker_of_verb(ctx, verb)
+        if by_verb is not None and (by_verb.canonical or by_verb.is_person):
+            # '"...," Mr. Steele said, according to a video ...': the speaker, not the record of it
+            speaker, cue, attached, verb_i = by_verb, _cue_text(verb), True, verb.idx
     if speaker is None:
-        verb = _governing_speech_verb(quote_tokens, set(t.i for t in outside))
-        if verb is not None:
-            speaker = _speaker_of_verb(ctx, verb)
-            cue = _cue_text(verb)
-            attached, verb_i = True, verb.idx
+        source = _source_phrase(ctx, outside)
+        if source is not None:
+            speaker, cue = source
+            attached = True
+    if speaker is None and verb is not None:
+        speaker = _speaker_of_verb(ctx, verb)
+        cue = _cue_text(verb)
+        attached, verb_i = True, verb.idx
     if speaker is None:
         colon = _colon_speaker(ctx, qs)
         if colon is not None:
@@ -272,6 +282,11 @@ def _colon_speaker(ctx: _Context, qs: int) -> _Speaker | None:
         sp = _speaker_of_verb(ctx, root)
         if sp is not None:
             return sp
+    # "His response:", "The minister's answer:" -> whoever owns the words.
+    if tok.lemma_.lower() in _SPEECH_NOUNS:
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return _speaker_from_np(ctx, poss)
     # A bare name before the colon.
     return _speaker_from_np(ctx, tok) if tok.pos_ in ("PROPN", "NOUN") else None
 
@@ -348,6 +363,8 @@ def _described_as(verb: Any) -> list[Any] | None:
     if as_prep is None:
         return None
     toks = sorted(set(obj.subtree) | set(as_prep.subtree), key=lambda t: t.i)
+    if any(t.text in ('"', "\u201c", "\u201d") for t in as_prep.subtree):
+        return None  # 'described the visit as "..."': the direct quote stands
     return toks
 
 
@@ -474,8 +491,9 @@ def _speaker_from_np(ctx: _Context, head: Any, bounded: bool = False) -> _Speake
 
 def _speaker_from_np_inner(ctx: _Context, head: Any, bounded: bool) -> _Speaker:
     low = head.lower_
-    if low in _PRONOUNS_PERSON:
-        return _Speaker(head.text, ctx.last_person, ctx.last_person is not None)
+    if low in _PRONOUNS_PERSON or low in ("his", "hers"):
+        person = _person_earlier_in_sentence(ctx, head) or ctx.last_person
+        return _Speaker(head.text, person, person is not None)
     if head.pos_ == "PRON":
         return _Speaker(head.text, None)
     toks = _np_tokens(head) if not bounded else _left_np(head)
@@ -486,6 +504,23 @@ def _speaker_from_np_inner(ctx: _Context, head: Any, bounded: bool) -> _Speaker:
     sp = _speaker_for_tokens(ctx, head, toks, written)
     sp.tokens = rng
     return sp
+
+
+def _person_earlier_in_sentence(ctx: _Context, pronoun: Any) -> str | None:
+    """'Trump said X, but he also said Y': the named subject before the pronoun in its sentence."""
+    found = None
+    for tok in pronoun.sent:
+        if tok.i >= pronoun.i:
+            break
+        if tok.dep_ not in ("nsubj", "nsubjpass") or _inside_quote(ctx, tok) or tok.pos_ != "PROPN":
+            continue
+        ent = ctx.tok_ent.get(tok.i)
+        if ent is not None and ent.label == "PERSON":
+            found = ent.canonical
+        elif tok.text in {n.split()[-1] for n in ctx.speakers} or (ent is None and _has_role_appos(tok)):
+            names = [n for n in ctx.speakers if n.split()[-1] == tok.text]
+            found = names[0] if len(names) == 1 else tok.text
+    return found
 
 
 def _left_np(head: Any) -> list[Any]:
@@ -520,6 +555,8 @@ def _speaker_for_tokens(ctx: _Context, head: Any, toks: list[Any], written: str)
     if head.pos_ == "PROPN":  # a surname the tagger missed: match a person named in the article
         fold = head.text.lower()
         names = {e.canonical for e in ctx.tok_ent.values() if e.label == "PERSON" and fold in e.canonical.lower().split()}
+        if not names:  # ... or someone who already spoke, whatever label the tagger gave the name
+            names = {n for n in ctx.speakers if len(n.split()) > 1 and n.lower().split()[-1] == fold}
         if len(names) == 1:
             return _Speaker(written, names.pop(), True)
     # Definite descriptions: "the port authority", "the company".

@@ -549,7 +549,7 @@ def extract_times(
                     day = None
                 note = ("approximate; " if (raw.note or "").startswith("~") else "") + how
         tense, prep, modifier = _clause_info(doc, raw.start, raw.end)
-        if modifier and raw.kind in ("date", "month", "year"):
+        if modifier and raw.kind in ("date", "month", "year") and raw.note != "holiday":  # "Victory Day parade" is fine
             note = f"{note}; modifier" if note else "modifier"
         if inside_any(raw.start, raw.end, quotes):
             note = f"{note}; quoted" if note else "quoted"

@@ -75,6 +75,48 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        3,
+        "stories: stories, story membership, per-article cluster vectors, story change log",
+        """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            title TEXT,
+            size INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT,
+            last_seen TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            story_id TEXT NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX story_members_story ON story_members(story_id);
+        CREATE INDEX story_members_seq ON story_members(seq);
+        CREATE TABLE cluster_vectors (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            model TEXT NOT NULL,
+            embedding BLOB NOT NULL,
+            event_date TEXT,
+            date_precision TEXT,
+            date_source TEXT,
+            features TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE story_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            kind TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            other_story_id TEXT,
+            article_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX story_changes_story ON story_changes(story_id);
+        """,
+    ),
+    (
         4,
         "per-article analysis cache (language analysis, framing), keyed by analyser version",
         """

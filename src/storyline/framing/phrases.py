@@ -1,0 +1,124 @@
+"""Marked phrases of one sentence: the words that make it loaded, each with a category.
+
+Two sources:
+- the word model (trained on BABE's biased words): a word is marked when its probability
+  reaches `token_threshold` and the sentence's loaded-language score reaches
+  `sentence_threshold` (both chosen by cross-validation in training); adjacent marked
+  words, or two marked words around one function word, form one phrase;
+- patterns: hedges (shipped MIT list), opinion markers and unattributed assertions
+  (`categories.py`). These describe stance, not loadedness, and are not in BABE's gold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from storyline.framing import categories as cat
+from storyline.framing.lexicons import Lexicons, phrase_pattern
+from storyline.framing.text import STOPWORDS, Token, in_spans
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    start: int  # character offsets into the text the phrase was found in
+    end: int
+    category: str
+    score: float  # word-model probability (max over the phrase's words); 1.0 for pattern markers
+    source: str  # "model" | "pattern"
+    in_quote: bool  # inside a direct quotation: the speaker's words, not the outlet's
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "category": self.category,
+            "score": round(self.score, 3),
+            "source": self.source,
+            "in_quote": self.in_quote,
+        }
+
+    def shifted(self, offset: int) -> "Phrase":
+        return Phrase(self.text, self.start + offset, self.end + offset, self.category, self.score, self.source, self.in_quote)
+
+
+def model_phrases(
+    text: str,
+    tokens: Sequence[Token],
+    probs: Sequence[float],
+    sentence_score: float,
+    token_threshold: float,
+    sentence_threshold: float,
+    lex: Lexicons,
+    quotes: list[tuple[int, int]],
+) -> list[Phrase]:
+    if sentence_score < sentence_threshold:
+        return []
+    marked = [p >= token_threshold and t.norm not in STOPWORDS for t, p in zip(tokens, probs)]
+    groups: list[list[int]] = []
+    for j, m in enumerate(marked):
+        if not m:
+            continue
+        if groups and (
+            groups[-1][-1] == j - 1
+            or (groups[-1][-1] == j - 2 and tokens[j - 1].norm in STOPWORDS and _only_space_between(text, tokens, j - 2, j))
+        ):
+            if groups[-1][-1] == j - 2:
+                groups[-1].append(j - 1)
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    out = []
+    for g in groups:
+        start, end = tokens[g[0]].start, tokens[g[-1]].end
+        words = [tokens[j].norm for j in g if marked[j]]
+        out.append(
+            Phrase(
+                text=text[start:end],
+                start=start,
+                end=end,
+                category=cat.categorize_phrase(words, lex.hedges, lex.hyperbolic),
+                score=float(max(probs[j] for j in g if marked[j])),
+                source="model",
+                in_quote=in_spans(start, quotes),
+            )
+        )
+    return out
+
+
+def _only_space_between(text: str, tokens: Sequence[Token], a: int, b: int) -> bool:
+    return text[tokens[a].end : tokens[b].start].replace(tokens[a + 1].text, "").strip() == ""
+
+
+@lru_cache(maxsize=4)
+def _patterns(hedge_words: frozenset[str], hedge_phrases: tuple[str, ...]) -> list[tuple[str, object]]:
+    return [
+        (cat.UNATTRIBUTED, phrase_pattern(cat.ASSERTION_PHRASES)),
+        (cat.OPINION, phrase_pattern(cat.OPINION_PHRASES)),
+        (cat.HEDGE, phrase_pattern(tuple(hedge_phrases) + tuple(sorted(hedge_words)))),
+    ]
+
+
+def pattern_phrases(text: str, lex: Lexicons, quotes: list[tuple[int, int]]) -> list[Phrase]:
+    out: list[Phrase] = []
+    attributed = bool(cat.ATTRIBUTION_RE.search(text))
+    for category, pattern in _patterns(lex.hedges, lex.hedge_phrases):
+        if category == cat.UNATTRIBUTED and attributed:
+            continue
+        for m in pattern.finditer(text):  # type: ignore[attr-defined]
+            if category != cat.UNATTRIBUTED and in_spans(m.start(), quotes):
+                continue  # a quoted speaker's hedge or opinion is theirs, and already attributed
+            out.append(Phrase(m.group(0), m.start(), m.end(), category, 1.0, "pattern", in_spans(m.start(), quotes)))
+    return out
+
+
+def merge_phrases(model: list[Phrase], patterns: list[Phrase]) -> list[Phrase]:
+    """Model phrases first; a pattern phrase overlapping a model phrase is dropped."""
+    out = list(model)
+    for p in patterns:
+        if not any(p.start < q.end and q.start < p.end for q in out):
+            out.append(p)
+    return sorted(out, key=lambda p: (p.start, p.end))

@@ -1,0 +1,143 @@
+"""Story clustering: dates from text, grouping, id stability, batch/stream agreement, store round trip.
+
+A hashed bag-of-words embedder stands in for MiniLM, so these tests are fast and need no model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+
+import numpy as np
+import pytest
+
+from storyline.cluster import StoryClusterer, cluster_store, independent_sources, stories_for, text_event_date
+from storyline.cluster.features import embedding_text
+from storyline.models import Article
+
+
+def fake_embed(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in re.findall(r"[a-z]{3,}", t.lower()):
+            out[i, zlib.crc32(w.encode()) % 64] += 1.0
+    out += 1e-6
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def art(i: str, title: str, text: str, published: str | None, outlet: str | None = "o", **kw: object) -> Article:
+    return Article(id=i, input=i, kind="text", title=title, text=text, outlet=outlet, published=published, **kw)  # type: ignore[arg-type]
+
+
+RATE = "The Bank of Avalon {verb} its benchmark interest rate {how} on Thursday, Governor Elena Marsh said after the committee vote."
+CORPUS = [
+    art("m1", "Avalon holds rates", RATE.format(verb="kept", how="at 4.5%"), "2024-03-21", "A"),
+    art("m2", "Bank of Avalon holds interest rate", RATE.format(verb="held", how="at 4.5 percent"), "2024-03-21", "B"),
+    art("a1", "Avalon cuts rates", RATE.format(verb="cut", how="to 4.25%"), "2024-04-25", "A"),
+    art("a2", "Bank of Avalon cuts interest rate", RATE.format(verb="lowered", how="to 4.25 percent"), "2024-04-25", "B"),
+    art("f1", "Fire at Port of Halden", "A fire destroyed warehouses at the Port of Halden harbour; firefighters fought the blaze all night.", "2024-03-22", "A"),
+    art("f2", "Halden harbour blaze", "Firefighters fought a blaze that destroyed harbour warehouses at the Port of Halden overnight.", "2024-03-22", "C"),
+]
+
+
+def partition(labels: list[str]) -> set[frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+# -- when.py ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("Celebrations on May 9 mark the 80th anniversary of the defeat of Nazi Germany.", dt.date(2025, 5, 9), "day"),
+        ("He will attend the Victory Day parade on Friday, 80 years since the defeat of Nazi Germany.", dt.date(2025, 5, 9), "day"),
+        ("Trade hit a record last year, reaching $245 billion in 2024.", dt.date(2025, 1, 1), "year"),
+        ("MOSCOW, March 21, 2023 - Leaders met in the Kremlin.", dt.date(2023, 3, 21), "day"),
+    ],
+)
+def test_text_event_date(text: str, expected: dt.date, precision: str) -> None:
+    ev = text_event_date(text)
+    assert ev is not None and ev.date == expected and ev.precision == precision
+    assert ev.evidence
+
+
+def test_text_event_date_none_and_published() -> None:
+    assert text_event_date("Leaders met to discuss trade and security.") is None
+    # background dates later in the text are not the event date
+    assert text_event_date("Officials met. " + "Filler sentence here. " * 30 + "The law was passed on June 3, 2001.") is None
+    ev = text_event_date("The summit opens on May 9.", published="2024-05-07")
+    assert ev is not None and ev.date == dt.date(2024, 5, 9)
+
+
+# -- clustering -----------------------------------------------------------------------
+def test_same_event_together_different_occurrence_apart() -> None:
+    cl = StoryClusterer(embedder=fake_embed).fit(CORPUS)
+    assert partition(cl.labels_) == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4, 5})}
+    stories = {s.id: s for s in cl.stories(CORPUS)}
+    march, april = cl.labels_[0], cl.labels_[2]
+    assert april in stories[march].related_story_ids  # the two decisions form an arc
+    assert stories[march].first_seen == "2024-03-21" and stories[march].outlets == ("A", "B")
+    assert stories[march].to_dict()["independent_sources"] == 2
+
+
+def test_ids_stable_when_articles_arrive() -> None:
+    cl = StoryClusterer(embedder=fake_embed)
+    first = cl.partial_fit(CORPUS[:2] + CORPUS[4:5])
+    before = {sid: cl.members(sid) for sid in set(first)}
+    cl.partial_fit(CORPUS[2:4] + CORPUS[5:])
+    for sid, members in before.items():
+        assert cl.members(sid)[: len(members)] == members
+    assert cl.story_of("f2") == cl.story_of("f1") == first[2]
+
+
+def test_batch_equals_stream() -> None:
+    batch = StoryClusterer(embedder=fake_embed).fit(CORPUS).labels_
+    cl = StoryClusterer(embedder=fake_embed)
+    for a in sorted(CORPUS, key=lambda a: a.published or ""):
+        cl.partial_fit([a])
+    cl.consolidate()
+    stream = [cl.story_of(a.id) for a in CORPUS]
+    assert partition(batch) == partition(stream)  # type: ignore[arg-type]
+    assert batch == stream  # same founders -> same ids
+
+
+def test_independent_sources() -> None:
+    members = [
+        ("a", "Reuters", None, None),
+        ("b", "Daily", "a", "g1"),  # syndicated copy of a
+        ("c", "Herald", None, "g1"),
+        ("d", None, None, None),  # unknown outlet: its own source
+        ("e", "Daily", None, None),  # same outlet as b
+    ]
+    assert independent_sources(members) == 2  # {a,b,c,e} via copy/group/outlet, {d}
+
+
+def test_invalid_params_explain() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        StoryClusterer(threshold=0)
+    with pytest.raises(ValueError, match="weights"):
+        StoryClusterer(weights=(0, 0, 0))
+
+
+# -- store --------------------------------------------------------------------------------
+def test_cluster_store_round_trip(store) -> None:  # type: ignore[no-untyped-def]
+    for a in CORPUS[:3]:
+        store.add_article(a)
+    first = cluster_store(store, embedder=fake_embed)
+    ids_before = {s.id: s.article_ids for s in first}
+    for a in CORPUS[3:]:
+        store.add_article(a)
+    done: list[str] = []
+    second = cluster_store(store, on_progress=lambda n, aid: done.append(aid), embedder=fake_embed)
+    assert sorted(done) == sorted(a.id for a in CORPUS[3:])  # only new articles attached
+    by_id = {s.id: s for s in second}
+    for sid, members in ids_before.items():
+        assert sid in by_id and by_id[sid].article_ids[: len(members)] == members
+    found = stories_for(store, ["a2"])
+    assert len(found) == 1 and set(found[0].article_ids) == {"a1", "a2"}
+    again = cluster_store(store, embedder=fake_embed)
+    assert [s.to_dict() for s in again] == [s.to_dict() for s in second]
+    assert 3 in [v for v, _ in store.migrations()]
