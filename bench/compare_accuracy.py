@@ -10,8 +10,9 @@ analysed with `storyline.nlp.analyze_article` and compared with `storyline.compa
 
 Scoring (micro-averaged over the events of a split):
 - corroborated claims: a predicted claim with >= 2 independent sources matches a gold one when
-  |pred ∩ gold| / max(|pred| - |pred ∩ optional|, |gold|) >= 0.5 over their sentences (a
-  predicted sentence hits a gold one when it overlaps the gold substring); one-to-one, best first.
+  |pred ∩ gold| / max(|pred| - |pred ∩ optional|, |gold|) >= 0.5 over their sentences (a gold
+  member is the analysed sentence containing the gold substring; a predicted sentence or clause
+  hits it when their spans overlap); one-to-one, best first.
   Also: share of matched claims with an accepted independent_sources count and status.
 - single-source facts: none of their sentences sits in a predicted claim with >= 2 sources; for
   syndicated copies, both copies sit in one claim with 1 source.
@@ -75,10 +76,17 @@ def load_events() -> tuple[dict[str, list[Article]], dict[str, dict[str, Any]]]:
     return by_event, gold
 
 
+SENTENCES: dict[str, list[tuple[int, int]]] = {}  # article id -> sentence spans, for gold members
+
+
 def span(article: Article, sub: str) -> tuple[int, int]:
+    """The span of the gold member: the sentence (from the language analysis) that contains `sub`."""
     pos = article.text.find(sub)
     if pos < 0:
         raise SystemExit(f"gold substring not found in {article.id}: {sub!r}")
+    for s, e in SENTENCES.get(article.id, []):
+        if s <= pos < e:
+            return s, max(e, pos + len(sub))
     return pos, pos + len(sub)
 
 
@@ -302,6 +310,8 @@ def run_gold(splits: list[str], show: bool, briefing: int, analyze: Any) -> None
             continue
         articles = by_event[event]
         analyses = {a.id: analyze(a) for a in articles} if analyze else {}
+        for aid, an in analyses.items():
+            SENTENCES[aid] = [(x.start, x.end) for x in an.sentences]
         sentences = {a.id: ([s.text for s in analyses[a.id].sentences] if analyze else [x for x in a.text.split("\n") if x.strip()])
                      for a in articles}
         t0 = time.perf_counter()

@@ -58,7 +58,10 @@ TARGET_PR = 0.98
 
 # -- memory --------------------------------------------------------------------------------
 class TreeRss:
-    """Peak of the summed RSS of this process and its children, sampled every 20 ms (needs psutil)."""
+    """Peak of the summed RSS of this process and its children, sampled every 0.2 s (needs psutil).
+
+    One sample reads /proc for every process (about 1 ms): more often would slow the run it measures.
+    """
 
     def __init__(self) -> None:
         try:
@@ -84,7 +87,7 @@ class TreeRss:
             except Exception:  # noqa: BLE001
                 pass
             self.peak = max(self.peak, total)
-            self._stop.wait(0.02)
+            self._stop.wait(0.2)
 
     def __enter__(self) -> TreeRss:
         if self.proc is not None:

@@ -217,3 +217,37 @@ def test_fast_normalize_equals_normalize_text_on_examples() -> None:
     assert texts
     for text in texts:
         assert _normalize(text) == normalize_text(text)
+
+
+_FOREIGN = [
+    "Der Stadtrat hat am Dienstag nach langer Debatte den neuen Haushalt beschlossen. Die Mehrheit der Abgeordneten "
+    "stimmte für den Plan, der höhere Ausgaben für Schulen und Straßen vorsieht. Der Bürgermeister sagte, die Stadt "
+    "werde die Mittel ab Januar verteilen. Kritiker bemängelten, dass die Schulden weiter steigen würden und dass für "
+    "den öffentlichen Nahverkehr zu wenig Geld eingeplant sei. Die Opposition kündigte an, den Haushalt vor Gericht "
+    "prüfen zu lassen, falls die Landesregierung ihn nicht beanstande.",
+    "Le conseil municipal a adopté mardi le nouveau budget après un long débat sur le financement des écoles et "
+    "l'entretien des routes. Le maire a déclaré que les fonds seraient versés dès le mois de janvier. L'opposition "
+    "a dénoncé une hausse de la dette et un manque d'investissements dans les transports publics, tandis que les "
+    "syndicats ont salué la création de nouveaux postes dans les services municipaux de la ville.",
+    "El ayuntamiento aprobó el martes el nuevo presupuesto tras un largo debate sobre la financiación de las escuelas "
+    "y el arreglo de las carreteras. El alcalde dijo que los fondos se repartirán a partir de enero. La oposición "
+    "criticó el aumento de la deuda y la falta de inversión en el transporte público, mientras que los sindicatos "
+    "celebraron la creación de nuevos puestos de trabajo en los servicios municipales.",
+]
+
+
+def test_language_on_a_quick_sample_equals_the_full_sample_answer() -> None:
+    from storyline.clean.language import _identifier, detect_language
+
+    def full_sample(text: str) -> str | None:
+        sample = text[:5000]
+        if len(sample.strip()) < 20:
+            return None
+        lang, prob = _identifier().classify(sample)
+        return lang if prob >= 0.5 else None
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(EXAMPLES.rglob("*.txt"))]
+    texts += _FOREIGN + [" ".join(_FOREIGN), _FOREIGN[0] + " " + texts[0] * 3, "short text"]
+    for text in texts:
+        assert detect_language(text) == full_sample(text)
+    assert [detect_language(t) for t in _FOREIGN] == ["de", "fr", "es"]

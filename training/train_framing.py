@@ -20,6 +20,7 @@ import collections
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import json
 import logging
 import math
@@ -206,14 +207,14 @@ def cached(name: str, build: Callable[[], np.ndarray], key: str) -> np.ndarray:
 def word_vectors(words: list[str]) -> np.ndarray:
     from storyline.models_registry import embed
 
-    key = f"{len(words)}:{hash(tuple(words)) & 0xFFFFFFFF}"
+    key = hashlib.sha1("\n".join(words).encode("utf-8")).hexdigest()
     return cached("word_vectors", lambda: embed(words, batch_size=256), key)
 
 
 def sentence_vectors(name: str, texts: list[str]) -> np.ndarray:
     from storyline.models_registry import embed
 
-    key = f"{len(texts)}:{sum(len(t) for t in texts)}:{texts[0][:40] if texts else ''}"
+    key = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()
     return cached(f"sent_{name}", lambda: embed(texts), key)
 
 
@@ -847,7 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--shared", type=Path, default=SHARED)
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
     t0 = time.time()
     write_lexicons(args.shared)
     res = prepare(args.shared)

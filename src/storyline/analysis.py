@@ -53,7 +53,8 @@ def language_analyses(store: Store, articles: list[Article], on_progress: Progre
     result = {aid: _analysis_from_dict(json.loads(data)) for aid, data in cached.items()}
     todo = [a for a in articles if a.id not in result]
     if todo:
-        fresh = analyze_articles(todo, on_progress=(lambda d, t: on_progress("language", d, t)) if on_progress else None)
+        total = len(todo)
+        fresh = analyze_articles(todo, on_progress=(lambda done, _aid: on_progress("language", done, total)) if on_progress else None)
         cache_put(store, {x.article_id: json.dumps(asdict(x), ensure_ascii=False) for x in fresh}, "nlp", NLP_VERSION)
         result.update({x.article_id: x for x in fresh})
     return result
@@ -101,9 +102,12 @@ def analyze(
     from storyline.cluster import cluster_store, stories_for
     from storyline.compare import analyze_story
 
-    cluster_store(store)
     articles = store.articles(article_ids)
     by_id = {a.id: a for a in articles}
+    # Event dates from the text place undated articles in time, so that two occurrences of
+    # the same kind of event (two visits, two rate decisions) fall into different stories.
+    first = language_analyses(store, articles, on_progress)
+    cluster_store(store, event_dates=_event_dates(first), consolidate=True)
     stories = stories_for(store, article_ids)
     # A story may hold stored articles beyond this run's inputs: analyse all its members.
     members = {aid for s in stories for aid in s.article_ids}
@@ -134,6 +138,16 @@ def analyze(
     report["stories"] = story_dicts
     report["outlets"] = outlet_profiles(store, {a.outlet for a in all_articles if a.outlet})
     return report
+
+
+def _event_dates(analyses: dict[str, ArticleAnalysis], min_confidence: float = 0.6) -> dict[str, tuple[Any, str]]:
+    """Confident text-derived dates for articles without a published date."""
+    out: dict[str, tuple[Any, str]] = {}
+    for aid, analysis in analyses.items():
+        ev = analysis.event_date
+        if ev.value and ev.precision and ev.confidence >= min_confidence:
+            out[aid] = (ev.value, ev.precision)
+    return out
 
 
 def _ordered_ids(article_ids: list[str], stories: list[dict[str, Any]]) -> list[str]:

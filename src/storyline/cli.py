@@ -147,19 +147,122 @@ def analyze(
     allow_private: PrivateOpt = False,
     offline: OfflineOpt = False,
     workers: WorkersOpt = 1,
+    briefing: Annotated[int, typer.Option("--briefing", help="Sentences per story briefing.")] = 5,
 ) -> None:
-    """Ingest INPUTS and write a report of them to --out."""
+    """Ingest INPUTS, group them into stories, compare the outlets and write a report to --out."""
+    from storyline.analysis import analyze as analyze_articles
+
     with _open_store() as store:
         result = _run_ingest(inputs, store, _settings(allow_private, workers), _source_options(outlet, outlet_map, offline))
         ids = list(dict.fromkeys(result.added + result.skipped))
-        report = build_report(store.articles(ids), result.rejected)
+        with _stage_progress() as on_progress:
+            report = analyze_articles(store, ids, result.rejected, briefing_sentences=briefing, on_progress=on_progress)
     paths = write_reports(report, out_dir)
     if state.as_json:
         out.print_json(data={k: str(v) for k, v in paths.items()})
     else:
         _print_ingest(result)
+        err.print(f"{len(report['stories'])} stories from {len(report['articles'])} articles")
         out.print(f"Report: {paths['html']} (also {paths['json'].name}, {paths['md'].name})")
     raise typer.Exit(_ingest_exit_code(result))
+
+
+class _stage_progress:
+    """A progress bar per analysis stage on an interactive terminal; silent otherwise."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if state.as_json or not sys.stderr.isatty():
+            self.bar = None
+            return None
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=err, transient=True)
+        self.bar.start()
+        self.tasks: dict[str, Any] = {}
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        assert self.bar is not None
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage.capitalize(), total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def stories(limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
+    """List stories (clustering any stored articles not yet in one), largest first."""
+    from storyline.cluster import cluster_store
+
+    with _open_store() as store:
+        items = cluster_store(store)
+    items = sorted(items, key=lambda s: (-len(s.article_ids), s.first_seen or ""))[:limit]
+    if state.as_json:
+        out.print_json(data=[s.to_dict() for s in items])
+        return
+    table = Table("id", "articles", "sources", "outlets", "first seen", "last seen", "title")
+    for s in items:
+        table.add_row(s.id, str(len(s.article_ids)), str(s.independent_sources), ", ".join(o or "?" for o in s.outlets)[:40],
+                      s.first_seen or "-", s.last_seen or "-", (s.title or "")[:60])
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="Story id (see `storyline stories`).")],
+    briefing: Annotated[int, typer.Option("--briefing", help="Sentences in the briefing.")] = 5,
+) -> None:
+    """One story with its briefing, claims, conflicts and quotes."""
+    from storyline.analysis import analyze as analyze_articles
+    from storyline.cluster import cluster_store
+
+    with _open_store() as store:
+        match = [s for s in cluster_store(store) if s.id == story_id or s.id.startswith(story_id)]
+        if len(match) != 1:
+            err.print(f"No story with id {story_id!r}; list them with `storyline stories`.", markup=False)
+            raise typer.Exit(EXIT_NOT_FOUND)
+        report = analyze_articles(store, match[0].article_ids, [], briefing_sentences=briefing)
+    data = next(s for s in report["stories"] if s["id"] == match[0].id)
+    if state.as_json:
+        out.print_json(data=data)
+        return
+    out.print(f"[bold]{data.get('title') or '(untitled)'}[/]", highlight=False)
+    ev = data.get("event_date") or {}
+    out.print(f"{data['id']} · {len(data['article_ids'])} articles · {data['independent_sources']} independent sources · "
+              f"event {ev.get('value') or 'undated'}", markup=False)
+    out.print("\n[bold]Briefing[/]")
+    for b in data.get("briefing") or []:
+        out.print(f"  - {b['text']} [{', '.join(x[:8] for x in b['article_ids'])}]", markup=False, highlight=False)
+    out.print("\n[bold]Claims[/]")
+    for c in data.get("claims") or []:
+        out.print(f"  [{c['status']}, {c['independent_sources']} src] {c['text']}", markup=False, highlight=False)
+    for c in data.get("conflicts") or []:
+        values = "; ".join(f"{v['value']} ({v['article_id'][:8]})" for v in c["values"])
+        out.print(f"  [conflict: {c['kind']}] {c['about']}: {values}", markup=False, highlight=False)
+
+
+@app.command()
+def framing() -> None:
+    """Score sentences for loaded language: one text per line on stdin, one JSON object per line on stdout."""
+    from storyline.framing.cli_io import run_framing_stream
+
+    for result in run_framing_stream(line.rstrip("\n") for line in sys.stdin):
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    token_file: Annotated[Path | None, typer.Option(help="Where the write token is kept (created at first start, mode 0600).")] = None,
+    allow_private: PrivateOpt = False,
+) -> None:
+    """Serve the HTTP API (/api/...) and the web UI on the database given with --db."""
+    from storyline.api.server import serve as run_server
+
+    run_server(state.db, host=host, port=port, token_file=token_file, allow_private=allow_private)
 
 
 @app.command()

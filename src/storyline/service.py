@@ -80,9 +80,9 @@ def _chunks(items: Iterable[RawDocument | Rejection], size: int) -> Iterator[lis
 
 
 # -- per-document work (runs in the worker pool) -----------------------------------------------
-def _key_hash(line_words: list[str]) -> int:
+def _key_hash(ws: list[str]) -> int:
     """Stable 64-bit hash of a line's words: the form in which `remove_debris` matches boilerplate."""
-    return int.from_bytes(hashlib.blake2b(" ".join(line_words).encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(" ".join(ws).encode(), digest_size=8).digest(), "little")
 
 
 def _line_key_hash(line: str) -> int:
@@ -98,8 +98,11 @@ class _Work:
     error: str | None
     sig: bytes | None
     shingles: int
-    lines: frozenset[str]  # short_lines(prepared.text), the outlet's line statistics
-    keys: frozenset[int]  # _key_hash of every non-empty line of prepared.text
+    lines: frozenset[str]  # short_lines(prepared.text), the outlet's line statistics (empty without an outlet)
+    keys: frozenset[int]  # _key_hash of every non-empty line of prepared.text (empty without an outlet)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _work(raw: RawDocument) -> _Work | Rejection:
@@ -107,9 +110,13 @@ def _work(raw: RawDocument) -> _Work | Rejection:
     if isinstance(prep, Rejection):
         return prep
     prep = replace(prep, raw=replace(prep.raw, html=""))
-    by_line = line_words(prep.text)
-    keys = frozenset(_key_hash(ws) for ws in by_line.values())
-    lines = frozenset(short_lines(prep.text))
+    by_line: dict[str, list[str]] | None = None
+    keys: frozenset[int] = frozenset()
+    lines = _NONE
+    if prep.meta["outlet"]:  # only an outlet has boilerplate and line statistics
+        by_line = line_words(prep.text)
+        keys = frozenset(_key_hash(ws) for ws in by_line.values())
+        lines = frozenset(short_lines(prep.text))
     try:
         article, body_words = finish_with_words(prep, (), by_line)
     except StorylineError as exc:

@@ -19,6 +19,13 @@ def test_normalised_values() -> None:
     assert not agree(normalise(_q(8000, "tonne", "other")), normalise(_q(6000, "tonne", "other")))
     assert agree(normalise(_q(300, "building", qualifier="more than")), normalise(_q(320, "building")))
     assert not agree(normalise(_q(12, "people")), normalise(_q(15, "people")))
+    # Decimals are as precise as their digits; whole numbers may be rounded a little.
+    six_four = QuantityInfo(value=6.4, unit=None, measure=None, kind="other", text="6.4", start=0, end=3, sentence=0)
+    six_two = QuantityInfo(value=6.2, unit=None, measure=None, kind="other", text="6.2", start=0, end=3, sentence=0)
+    assert not agree(normalise(six_four), normalise(six_two))
+    bn = QuantityInfo(value=245e9, unit="USD", measure=None, kind="money", text="$245 billion", start=0, end=12, sentence=0)
+    bn3 = QuantityInfo(value=245.3e9, unit="USD", measure=None, kind="money", text="$245.3 billion", start=0, end=14, sentence=0)
+    assert agree(normalise(bn), normalise(bn3))
 
 
 def test_update_contradiction_and_non_conflicts() -> None:
@@ -119,3 +126,16 @@ def test_date_conflict_between_matching_sentences() -> None:
     assert len(conflicts) == 1
     assert conflicts[0].about.startswith("date of")
     assert {v.text for v in conflicts[0].values} == {"Sunday", "Saturday"}
+
+
+def test_unclear_when_a_changing_figure_differs_without_dates_or_update_words() -> None:
+    a = make_article("a", "The landslide in the mountain village killed 12 people, officials said.", outlet="A")
+    b = make_article("b", "The landslide in the mountain village killed 14 people, local officials said.", outlet="B")
+    analyses = {
+        "a": make_analysis(a, quantities=[("12 people", 12, "people", "people", "count")]),
+        "b": make_analysis(b, quantities=[("14 people", 14, "people", "people", "count")]),
+    }
+    conflicts = analyze_story([a, b], analyses).conflicts
+    assert len(conflicts) == 1
+    assert conflicts[0].kind == "unclear" and conflicts[0].about == "death toll"
+    assert "do not make clear" in conflicts[0].explanation

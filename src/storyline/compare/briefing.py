@@ -43,8 +43,13 @@ class BriefingParams:
     min_words: int = 6
 
 
+_FRAMING_FAILED: list[str] = []  # why framing scores could not be used in this process (warned once)
+
+
 def _framing_scorer() -> Callable[[list[str]], list[float]] | None:
     """`storyline.framing.score_sentences` when the framing stage provides it (higher = more loaded)."""
+    if _FRAMING_FAILED:
+        return None
     try:
         from storyline.framing import score_sentences  # type: ignore[attr-defined]
     except ImportError:
@@ -85,12 +90,14 @@ def _conflict_sentence(c: Conflict, articles: Mapping[str, Article]) -> tuple[st
     for v in c.values:
         key = str(v.value)
         by_value.setdefault(key, []).append(v.article_id)
-        labels.setdefault(key, value_text(v.text, v.unit) if v.text else str(v.value))
+        # Each source's own words around the figure, quoted; the bare value when they are missing.
+        quotable = v.phrase and not loaded_words(v.phrase)
+        labels.setdefault(key, f"\"{v.phrase}\"" if quotable else (value_text(v.text, v.unit) if v.text else str(v.value)))
     parts = []
     for k, ids in by_value.items():
         names = _names(ids, articles)
         plural = " and " in names or names[:1].isdigit()
-        verb = "gave" if c.kind == "update" else ("give" if plural else "gives")
+        verb = "wrote" if c.kind == "update" else ("write" if plural else "writes")
         parts.append(f"{names} {verb} {labels[k]}")
     ids = tuple(dict.fromkeys(v.article_id for v in c.values))
     if c.about.startswith(("the ", "a ")):
@@ -100,7 +107,7 @@ def _conflict_sentence(c: Conflict, articles: Mapping[str, Article]) -> tuple[st
     else:
         about = f"the figure for {c.about}"
     if c.kind == "update":
-        text = f"Reported figures for {about} changed over time: " + "; ".join(parts) + "."
+        text = f"Reports of {about} changed over time: " + "; ".join(parts) + "."
     else:
         text = f"Reports differ on {about}: " + "; ".join(parts) + "."
     return text[:1].upper() + text[1:], ids
@@ -142,7 +149,8 @@ def write_briefing(
         try:
             scores = scorer([u.text for u in su.units])
             loaded = {i: 3.0 * s for i, s in enumerate(scores)}
-        except Exception as exc:  # the framing stage is optional here; say why it was not used
+        except Exception as exc:  # the framing stage is optional here; say once why it was not used
+            _FRAMING_FAILED.append(str(exc))
             log.warning("framing.score_sentences failed (%s); using the built-in loaded-word list", exc)
     chosen: list[BriefingSentence] = []
     chosen_units: list[int] = []
@@ -209,6 +217,8 @@ def write_briefing(
         u = su.units[k]
         body = neutralize(u.text)
         body = lower_first(body, _proper_start(body, u.entities))
+        if not re.search(r"[.!?…][\"'”’)]*$", body):
+            body = body.rstrip(" ,;:—–") + "."  # a clause cut from a longer sentence
         source = _names(claim.article_ids, by_id)
         if re.search(r"\baccording to\b", body, re.I):  # already attributed: avoid "According to X, ..., according to Y."
             text = f"{source[:1].upper() + source[1:]} reports that {body}"

@@ -43,7 +43,7 @@ from storyline.compare.types import Conflict, ConflictValue
 from storyline.models import Article
 from storyline.nlp.types import QuantityInfo, TimeExpression
 
-__all__ = ["ConflictParams", "find_conflicts", "value_text"]
+__all__ = ["ConflictParams", "find_conflicts", "value_phrase", "value_text"]
 
 _SCALE_WORDS = re.compile(r"\b(magnitude|category|level|scale|index|grade|score)\b", re.I)
 _STOP = set("the a an of in on at to from for by with and or but as its their his her this that these those "
@@ -314,8 +314,8 @@ def _about(members: list[_Mention]) -> str:
     if dim.startswith("count:") and unit:
         plural = unit if unit.endswith("s") else unit + "s"
         return f"number of {base} {plural}" if base and unit.casefold() not in base.casefold() else f"number of {plural}"
-    if dim.startswith("other:") and dim != "other:" + (unit or "").casefold():
-        return dim.split(":", 1)[1]
+    if dim.startswith("other:"):
+        return dim.split(":", 1)[1]  # the unit names the measure: "magnitude"
     if base is None:
         return f"figure ({unit})" if unit else "figure"
     if dim in ("mass", "volume"):
@@ -343,7 +343,7 @@ def _kind(classes: list[list[_Mention]], articles: Mapping[str, Article], event_
         lt = later[0]
         phrase = _cue_phrase(lt, articles)
         return "update", (f"The figure changed as the story developed: {_source_names([m.article_id for m in later], articles)} "
-                          f"reports {value_text(lt.q.text, lt.q.unit)}{phrase}, a later figure than "
+                          f"gives {value_text(lt.q.text, lt.q.unit)}{phrase}, a later figure than "
                           f"{' and '.join(_fmt_class(c, articles) for c in earlier)}.")
     dated = [(min((_published(articles.get(m.article_id)) or dt.date.max) for m in c), c) for c in classes]
     if changing and all(d != dt.date.max for d, _ in dated) and len({d for d, _ in dated}) == len(dated):
@@ -375,9 +375,33 @@ def _cue_phrase(m: _Mention, articles: Mapping[str, Article]) -> str:
     art = articles.get(m.article_id)
     if art is None:
         return ""
-    before = art.text[max(0, m.q.start - 40):m.q.start]
-    cue = list(UPDATE_CUE.finditer(before))
-    return f" (\"{cue[-1].group(0)} {m.q.text.strip()}\")" if cue else ""
+    offset = max(0, m.q.start - 40)
+    cue = list(UPDATE_CUE.finditer(art.text[offset:m.q.start]))
+    if not cue:
+        return ""
+    return f" (\"{' '.join(art.text[offset + cue[-1].start():m.q.end].split())}\")"
+
+
+_PHRASE_BOUNDARY = re.compile(r"[,;:()\"“”—–]|\b(?:and|but|while|whereas|according|said|says|told)\b", re.I)
+
+
+def value_phrase(sentence: str, start: int, end: int, before: int = 5, after: int = 4) -> str:
+    """The words around a figure within its clause: "rose to 15 on Wednesday", "8% of its workforce"."""
+    if not (0 <= start <= end <= len(sentence)):
+        return ""
+    left = sentence[:start]
+    cuts = list(_PHRASE_BOUNDARY.finditer(left))
+    left = left[cuts[-1].end():] if cuts else left
+    right = sentence[end:]
+    cut = _PHRASE_BOUNDARY.search(right)
+    right = right[:cut.start()] if cut else right
+    lw = left.split()
+    lw = lw[-before:] if before else []
+    while lw and lw[0].casefold() in ("or", "and", "with", "of", "to", "the", "a", "an"):
+        lw = lw[1:]
+    rw = right.split()[:after]
+    phrase = " ".join(lw + [sentence[start:end].strip()] + rw).strip(" .,;")
+    return phrase
 
 
 def value_text(text: str, unit: str | None) -> str:
@@ -463,8 +487,10 @@ def find_conflicts(
             if key in seen:
                 continue
             seen.add(key)
-            values.append(ConflictValue(value=m.q.value, article_id=m.article_id, quote=units[m.unit].sentence_text,
-                                        text=m.q.text.strip(), unit=m.q.unit))
+            u = units[m.unit]
+            values.append(ConflictValue(value=m.q.value, article_id=m.article_id, quote=u.sentence_text,
+                                        text=m.q.text.strip(), unit=m.q.unit,
+                                        phrase=value_phrase(u.sentence_text, m.q.start - u.sentence_start, m.q.end - u.sentence_start)))
         first = min((order.get(m.article_id, 0), m.q.start) for m in ms)
         found.append((first, Conflict(id="", about=_about(ms), values=tuple(values), kind=kind, explanation=explanation),  # type: ignore[arg-type]
                       sorted({m.unit for m in ms})))

@@ -89,15 +89,42 @@ def _dimension(q: QuantityInfo) -> tuple[str, float, bool]:
     return "other:" + low, 1.0, False
 
 
+def _half_step(q: QuantityInfo) -> float:
+    """How far a figure may be from its true value given how it is written, in q's unit.
+
+    A decimal is as precise as its digits ("6.4" -> ±0.05, "$1.2bn" -> ±0.05bn); a whole
+    number may be rounded by about 2% ("$245 billion" ~ "$245.3 billion"), and at least ±0.5.
+    """
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", q.text or "")
+    token = m.group(0).replace(",", "") if m else ""
+    if "." in token:
+        try:
+            written = float(token)
+        except ValueError:
+            written = 0.0
+        scale = abs(q.value / written) if written else 1.0
+        return 0.5 * 10.0 ** -len(token.split(".", 1)[1]) * scale
+    scale = 1.0
+    if token:
+        try:
+            scale = abs(q.value / float(token)) if float(token) else 1.0
+        except ValueError:
+            scale = 1.0
+    return max(0.5 * scale, 0.02 * abs(q.value))
+
+
 def normalise(q: QuantityInfo) -> Normalised:
     dim, factor, converted = _dimension(q)
     v = q.value * factor
     qual = (q.qualifier or "").casefold().strip()
-    tol = 0.1 if converted else 0.02
+    half = max(_half_step(q) * factor, abs(v) * 0.005)
+    if converted:
+        half = max(half, abs(v) * 0.1)  # converted figures are rounded in the text ("5 km" ~ "3 miles")
     approximate = qual in _APPROX
     if approximate:
-        tol = max(tol, 0.1)
-    lo, hi = v * (1 - tol), v * (1 + tol)
+        half = max(half, abs(v) * 0.1)
+    tol = half / abs(v) if v else 0.0
+    lo, hi = v - half, v + half
     if qual in _LOWER:
         lo, hi = v * (1 - tol), math.inf
     elif qual in _UPPER:
@@ -135,7 +162,13 @@ def measure_class(sentence: str, q_start: int, q_end: int, window: int = 45) -> 
 
 
 _PREVIOUS = re.compile(r"\b(?:from|up from|down from|compared with|compared to|versus|vs\.?|than)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
-_DELTA = re.compile(r"\bby\s+(?:an?\s+|some\s+|about\s+|around\s+|nearly\s+|almost\s+|roughly\s+)?$", re.I)
+_DELTA = re.compile(
+    r"\b(?:cut|cuts|cutting|rais\w*|lower\w*|increas\w*|reduc\w*|rose|rise[sn]?|rising|fell|fall\w*|grew|grow\w*|"
+    r"drop\w*|declin\w*|climb\w*|jump\w*|slash\w*|trim\w*|boost\w*|hik\w*|widen\w*|narrow\w*|gain\w*|lost|los\w*|"
+    r"shr[ai]nk\w*|shrunk|expand\w*|contract\w*|up|down|more|less|higher|lower)\b(?:\s+\S+){0,6}?\s+by\s+"
+    r"(?:an?\s+|some\s+|about\s+|around\s+|nearly\s+|almost\s+|roughly\s+)?$",
+    re.I,
+)
 _FORECAST = re.compile(r"\b(?:expects?|expected|expecting|forecasts?|forecast|predicts?|predicted|anticipates?|projects?|"
                        r"projected|sees|see)\b[^.;]{0,40}\b(?:fall|rise|drop|climb|increase|decrease|reach|hit|grow|decline|"
                        r"peak|slow|ease|go up|go down|top|exceed)\b[^.;]{0,15}$|\b(?:target|goal|aim) of\s+$", re.I)

@@ -58,9 +58,11 @@ class ConflictValue:
     quote: str  # the sentence that states the value
     text: str = ""  # the value as written ("8,000 tonnes")
     unit: str | None = None
+    phrase: str = ""  # the words around the value in `quote` ("rose to 15 on Wednesday")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "article_id": self.article_id, "quote": self.quote, "text": self.text, "unit": self.unit}
+        return {"value": self.value, "article_id": self.article_id, "quote": self.quote, "text": self.text, "unit": self.unit,
+                "phrase": self.phrase}
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ class NearDuplicateIndex:
     confirmation then rejects). Storage is compact and numpy-backed: the signatures in one
     uint32 matrix; each band's 64-bit hash in one sorted array, searched for all bands at
     once; the latest additions in small per-band dicts keyed by the band's bytes, hashed
-    and sorted in from time to time. About 1 KB an article (datasketch's dicts took about
+    and sorted in from time to time. Under 2 KB an article (datasketch's dicts took about
     6 KB and a Python object per band), and a whole store's signatures load in one
     vectorised pass (`add_many`).
     """

@@ -93,7 +93,7 @@ def _frame_sentences(
             fm.lexicons,
             quotes,
         )
-        phrases = merge_phrases(found, pattern_phrases(text, fm.lexicons, quotes))
+        phrases = merge_phrases(found, pattern_phrases(text, quotes))
         off = offsets[i]
         out.append(
             SentenceFraming(
@@ -161,32 +161,35 @@ def _summary(values: list[float]) -> dict[str, float] | None:
     }
 
 
-def outlet_profile(framings: list[ArticleFraming], top_n: int = 15) -> dict[str, Any]:
+def outlet_profile(framings: Sequence[ArticleFraming | dict[str, Any]], top_n: int = 15) -> dict[str, Any]:
     """Aggregate the framings of one outlet's articles.
+
+    Accepts `ArticleFraming` objects or their `to_dict()` form (as cached in the store).
 
     `spread` is the population standard deviation across articles. `loaded_terms` counts
     the model-marked phrases in the outlet's own words (outside direct quotations), once per
     article, so one article repeating a word cannot dominate.
     """
+    framings = [f.to_dict() if isinstance(f, ArticleFraming) else f for f in framings]
     terms: Counter[str] = Counter()
     term_category: dict[str, str] = {}
     categories: Counter[str] = Counter()
     for f in framings:
         seen: set[str] = set()
-        for p in f.phrases:
-            categories[p.category] += 1
-            if p.source == "model" and not p.in_quote:
-                key = p.text.lower()
-                term_category.setdefault(key, p.category)
+        for p in f["phrases"]:
+            categories[p["category"]] += 1
+            if p["source"] == "model" and not p["in_quote"]:
+                key = p["text"].lower()
+                term_category.setdefault(key, p["category"])
                 if key not in seen:
                     seen.add(key)
                     terms[key] += 1
     return {
         "n_articles": len(framings),
-        "score": _summary([f.score for f in framings]),
-        "subjectivity": _summary([f.subjectivity for f in framings]),
-        "headline": _summary([f.headline for f in framings if f.headline is not None]),
-        "loaded_share": _summary([f.loaded_share for f in framings]),
+        "score": _summary([f["score"] for f in framings]),
+        "subjectivity": _summary([f["subjectivity"] for f in framings]),
+        "headline": _summary([f["headline"] for f in framings if f["headline"] is not None]),
+        "loaded_share": _summary([f["loaded_share"] for f in framings]),
         "loaded_terms": [{"term": t, "articles": n, "category": term_category[t]} for t, n in terms.most_common(top_n)],
         "phrase_categories": {c: categories[c] for c in cat.CATEGORIES if categories[c]},
     }

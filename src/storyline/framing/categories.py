@@ -87,6 +87,19 @@ SENSATIONAL_WORDS = frozenset(
     plummet plummeted plunge plunged collapse collapsed spiral spiralling spiraling""".split()
 )
 
+# Hedges shown to readers: the epistemic ones from the shipped MIT list (hedges.txt) that
+# signal doubt about a claim, plus reporting hedges it lacks. Frequent, mostly literal words of
+# that list ("will", "can", "say", "many", "about", "found") are left out.
+HEDGE_WORDS = frozenset(
+    """apparently allegedly alleged supposedly presumably reportedly seemingly purportedly ostensibly arguably
+    perhaps maybe possibly probably conceivably evidently""".split()
+)
+HEDGE_PHRASES = (
+    "seems to", "seem to", "seemed to", "appears to", "appear to", "appeared to", "sort of", "kind of",
+    "more or less", "it is possible that", "it's possible that", "is said to", "are said to", "is believed to",
+    "are believed to", "is thought to", "are thought to", "is alleged to", "so-called",
+)
+
 # The writer's stance made explicit.
 OPINION_PHRASES = (
     "i think", "i believe", "i feel", "in my view", "in my opinion", "we believe", "we think",
@@ -115,11 +128,11 @@ ATTRIBUTION_RE = re.compile(
 )
 
 
-def categorize(word: str, hedges: frozenset[str], hyperbolic: frozenset[str]) -> str:
+def categorize(word: str, hyperbolic: frozenset[str]) -> str:
     """The category of a model-marked word (lower-cased)."""
-    if word in hedges:
+    if word in HEDGE_WORDS:
         return HEDGE
-    if word in LABELS or (word not in _NOT_LABELS and _LABEL_PATTERN.match(word)):
+    if is_label(word):
         return LABELLING
     if word in SENSATIONAL_WORDS:
         return SENSATIONAL
@@ -128,9 +141,13 @@ def categorize(word: str, hedges: frozenset[str], hyperbolic: frozenset[str]) ->
     return LOADED
 
 
-def categorize_phrase(words: list[str], hedges: frozenset[str], hyperbolic: frozenset[str]) -> str:
+def is_label(word: str) -> bool:
+    return word in LABELS or (word not in _NOT_LABELS and bool(_LABEL_PATTERN.match(word)))
+
+
+def categorize_phrase(words: list[str], hyperbolic: frozenset[str]) -> str:
     """A multi-word phrase takes the most specific category of its words."""
-    cats = [categorize(w, hedges, hyperbolic) for w in words]
+    cats = [categorize(w, hyperbolic) for w in words]
     for c in (LABELLING, SENSATIONAL, INTENSIFIER, HEDGE):
         if c in cats:
             return c

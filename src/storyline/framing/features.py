@@ -58,13 +58,13 @@ class HashedTfidf:
         return HashedTfidf(idf.astype(np.float32))
 
     def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        x = counts.tocsr(copy=True).astype(np.float32)
-        x.data = 1.0 + np.log(x.data)
-        x = x @ sp.diags(self.idf)
-        x = sp.csr_matrix(x)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+        x.data = (x.data / norms[rows]).astype(np.float32)
+        return x
 
 
 # --- word-level ---------------------------------------------------------------------

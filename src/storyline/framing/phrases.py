@@ -4,13 +4,16 @@ Two sources:
 - the word model (trained on BABE's biased words): a word is marked when its probability
   reaches `token_threshold` and the sentence's loaded-language score reaches
   `sentence_threshold` (both chosen by cross-validation in training); adjacent marked
-  words, or two marked words around one function word, form one phrase;
-- patterns: hedges (shipped MIT list), opinion markers and unattributed assertions
+  words form one phrase. Function words are never marked, nor capitalised words inside a
+  sentence (names, nationalities: BABE marks "Chinese" in "Chinese virus", which would mark
+  every neutral report about China) unless they are labels ("Marxist", "Antifa");
+- patterns: hedges (a curated part of the shipped MIT list), opinion markers and unattributed assertions
   (`categories.py`). These describe stance, not loadedness, and are not in BABE's gold.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -57,31 +60,31 @@ def model_phrases(
 ) -> list[Phrase]:
     if sentence_score < sentence_threshold:
         return []
-    marked = [p >= token_threshold and t.norm not in STOPWORDS for t, p in zip(tokens, probs)]
+    marked = [
+        p >= token_threshold
+        and t.norm not in STOPWORDS
+        and (j == 0 or not t.text[:1].isupper() or cat.is_label(t.norm))
+        for j, (t, p) in enumerate(zip(tokens, probs))
+    ]
     groups: list[list[int]] = []
     for j, m in enumerate(marked):
         if not m:
             continue
-        if groups and (
-            groups[-1][-1] == j - 1
-            or (groups[-1][-1] == j - 2 and tokens[j - 1].norm in STOPWORDS and _only_space_between(text, tokens, j - 2, j))
-        ):
-            if groups[-1][-1] == j - 2:
-                groups[-1].append(j - 1)
+        if groups and groups[-1][-1] == j - 1 and _only_space_between(text, tokens, j - 1, j):
             groups[-1].append(j)
         else:
             groups.append([j])
     out = []
     for g in groups:
         start, end = tokens[g[0]].start, tokens[g[-1]].end
-        words = [tokens[j].norm for j in g if marked[j]]
+        words = [tokens[j].norm for j in g]
         out.append(
             Phrase(
                 text=text[start:end],
                 start=start,
                 end=end,
-                category=cat.categorize_phrase(words, lex.hedges, lex.hyperbolic),
-                score=float(max(probs[j] for j in g if marked[j])),
+                category=cat.categorize_phrase(words, lex.hyperbolic),
+                score=float(max(probs[j] for j in g)),
                 source="model",
                 in_quote=in_spans(start, quotes),
             )
@@ -90,25 +93,25 @@ def model_phrases(
 
 
 def _only_space_between(text: str, tokens: Sequence[Token], a: int, b: int) -> bool:
-    return text[tokens[a].end : tokens[b].start].replace(tokens[a + 1].text, "").strip() == ""
+    return text[tokens[a].end : tokens[b].start].strip() == ""
 
 
-@lru_cache(maxsize=4)
-def _patterns(hedge_words: frozenset[str], hedge_phrases: tuple[str, ...]) -> list[tuple[str, object]]:
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [
         (cat.UNATTRIBUTED, phrase_pattern(cat.ASSERTION_PHRASES)),
         (cat.OPINION, phrase_pattern(cat.OPINION_PHRASES)),
-        (cat.HEDGE, phrase_pattern(tuple(hedge_phrases) + tuple(sorted(hedge_words)))),
+        (cat.HEDGE, phrase_pattern(cat.HEDGE_PHRASES + tuple(sorted(cat.HEDGE_WORDS)))),
     ]
 
 
-def pattern_phrases(text: str, lex: Lexicons, quotes: list[tuple[int, int]]) -> list[Phrase]:
+def pattern_phrases(text: str, quotes: list[tuple[int, int]]) -> list[Phrase]:
     out: list[Phrase] = []
     attributed = bool(cat.ATTRIBUTION_RE.search(text))
-    for category, pattern in _patterns(lex.hedges, lex.hedge_phrases):
+    for category, pattern in _patterns():
         if category == cat.UNATTRIBUTED and attributed:
             continue
-        for m in pattern.finditer(text):  # type: ignore[attr-defined]
+        for m in pattern.finditer(text):
             if category != cat.UNATTRIBUTED and in_spans(m.start(), quotes):
                 continue  # a quoted speaker's hedge or opinion is theirs, and already attributed
             out.append(Phrase(m.group(0), m.start(), m.end(), category, 1.0, "pattern", in_spans(m.start(), quotes)))

@@ -269,6 +269,11 @@ def _quotes_html(quotes: list[dict[str, Any]], labels: dict[str, str]) -> str:
     return "<h3>Who says what</h3>" + "".join(blocks)
 
 
+def _score(value: Any) -> str:
+    """A 0..1 score with two decimals, or a dash when it was not measured (e.g. no headline)."""
+    return "–" if value is None else f"{float(value):.2f}"
+
+
 def _framing_html(arts: list[dict[str, Any]], labels: dict[str, str]) -> str:
     framed = [a for a in arts if a.get("framing")]
     if not framed:
@@ -281,7 +286,7 @@ def _framing_html(arts: list[dict[str, Any]], labels: dict[str, str]) -> str:
         rows.append(
             f'<tr><td><a href="#a-{_e(a["id"])}">{_e(labels.get(a["id"]))}</a></td>'
             f'<td><span class="scorebar" style="width:{int(60 * float(f.get("score", 0)))}px"></span> {float(f.get("score", 0)):.2f}</td>'
-            f'<td>{float(f.get("subjectivity", 0)):.2f}</td><td>{float(f.get("headline", 0)):.2f}</td><td>{_e(terms)}</td></tr>'
+            f'<td>{_score(f.get("subjectivity"))}</td><td>{_score(f.get("headline"))}</td><td>{_e(terms)}</td></tr>'
         )
     return (
         '<h3>Framing, article by article</h3><p class="muted">Scores are evidence from each article\'s own wording (0 = neutral, 1 = loaded); '
