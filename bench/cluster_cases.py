@@ -10,8 +10,8 @@ place names. A case passes when every pair of its articles is together exactly w
 report the same event, and each story is linked (related_story_ids) to the events listed.
 The whole corpus is clustered in one run; then each case is also run undated (text only).
 
-Seeds: examples/seeds/*.txt ingested (cleaned) into a temporary store and clustered with
-`cluster_store`; expected: 001-004 one story, 000 a separate story linked as related.
+Seeds: examples/seeds/*.txt ingested (cleaned) into a temporary store and analysed as
+`storyline analyze` does (event dates from the text, then `cluster_store`); expected: 001-004 one story, 000 a separate story linked as related.
 """
 
 from __future__ import annotations
@@ -71,13 +71,17 @@ def run_corpus(records: list[dict], dated: bool) -> None:
 
 
 def run_seeds() -> None:
+    from storyline.analysis import analyze
+    from storyline.cluster import all_stories
     from storyline.service import ingest
     from storyline.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "seeds.db")
-        ingest([str(SEEDS)], store)
-        stories = cluster_store(store)
+        result = ingest([str(SEEDS)], store)
+        # The product's path (`storyline analyze`): event dates from the language analysis, then clustering.
+        analyze(store, result.added, [])
+        stories = all_stories(store)
         name = {a.id: Path(a.input).name[:3] for a in store.articles()}
         story_of = {a: s.id for s in stories for a in s.article_ids}
         for s in stories:

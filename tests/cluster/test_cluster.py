@@ -141,3 +141,25 @@ def test_cluster_store_round_trip(store) -> None:  # type: ignore[no-untyped-def
     again = cluster_store(store, embedder=fake_embed)
     assert [s.to_dict() for s in again] == [s.to_dict() for s in second]
     assert 3 in [v for v, _ in store.migrations()]
+
+
+VISIT = ("President Arlen Voss arrived in Tarsk on Wednesday for a {days} state visit, meeting Premier Ida Kolm "
+         "to discuss the {plan} and energy cooperation, officials in Tarsk and Veda said.")
+VISITS = [
+    art("v1", "Voss arrives in Tarsk for state visit", VISIT.format(days="four-day", plan="pipeline deal"), "2025-05-07", "A"),
+    art("v2", "Voss in Tarsk for talks with Kolm", VISIT.format(days="four-day", plan="pipeline deal"), "2025-05-07", "B"),
+    # undated: same topic, but none of the story's agreed figures; it cites others (an earlier visit)
+    art("v3", "Voss lands in Tarsk", "Arlen Voss flew to Tarsk to back a 12-point peace plan, days after the tribunal "
+        "ruling against him, in a snub to rivals.", None, "C"),
+    # undated: shares the agreed "four-day"
+    art("v4", "Voss visits Tarsk", VISIT.format(days="four-day", plan="pipeline deal"), None, "D"),
+]
+
+
+def test_undated_article_needs_the_storys_agreed_figures() -> None:
+    labels = StoryClusterer(embedder=fake_embed).fit(VISITS).labels_
+    assert labels[0] == labels[1] == labels[3]
+    assert labels[2] != labels[0]
+    # without the anchor check the undated earlier visit is absorbed by topic alone
+    loose = StoryClusterer(embedder=fake_embed, anchor_penalty=0.0).fit(VISITS).labels_
+    assert loose[2] == loose[0]

@@ -40,6 +40,7 @@ import hashlib
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,7 @@ class _Story:
     r_sum: float = 0.0
     lo: int | None = None  # confident date span
     hi: int | None = None
+    figures: Counter[int] = field(default_factory=Counter)  # figures of the confidently dated members
 
     @property
     def n(self) -> int:
@@ -122,6 +124,12 @@ class StoryClusterer:
         max_span_days: longest span a story may cover (confident dates).
         min_date_confidence: text dates below this only add a soft penalty.
         date_penalty: z-score penalty per doubling of the gap beyond the window (soft dates).
+        undated_penalty: z-score penalty when only one side (article or story) can be placed in
+            time: an undated article needs stronger evidence to join a dated story, since it may
+            report an earlier or later occurrence of the same kind of event.
+        anchor_penalty: further penalty when such an undated article cites figures but none of
+            the figures that two or more dated members of the story agree on ("four-day",
+            "80th", "$245 billion"): the specifics, not the topic, identify an occurrence.
         k: candidate stories scored per article.
         use_published / use_text_dates: which date sources to read.
         ann: 'auto' (usearch HNSW past 20,000 stories when installed), 'exact' or 'usearch'.
@@ -141,6 +149,8 @@ class StoryClusterer:
         max_span_days: int = 21,
         min_date_confidence: float = 0.75,
         date_penalty: float = 0.5,
+        undated_penalty: float = 0.0,
+        anchor_penalty: float = 3.0,
         k: int = 24,
         use_published: bool = True,
         use_text_dates: bool = True,
@@ -154,6 +164,8 @@ class StoryClusterer:
         self.max_span_days = max_span_days
         self.min_date_confidence = min_date_confidence
         self.date_penalty = date_penalty
+        self.undated_penalty = undated_penalty
+        self.anchor_penalty = anchor_penalty
         self.k = k
         self.use_published = use_published
         self.use_text_dates = use_text_dates
@@ -197,7 +209,7 @@ class StoryClusterer:
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
             "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
-            "date_penalty", "k", "use_published", "use_text_dates", "ann")}
+            "date_penalty", "undated_penalty", "anchor_penalty", "k", "use_published", "use_text_dates", "ann")}
 
     # -- public API ----------------------------------------------------------------
     def fit(
@@ -209,7 +221,7 @@ class StoryClusterer:
     ) -> StoryClusterer:
         """Cluster a batch from scratch: date order, one at a time, then one consolidation pass."""
         self._reset()
-        order = sorted(range(len(articles)), key=lambda i: (_date_key(articles[i], event_dates), i))
+        order = sorted(range(len(articles)), key=lambda i: (*arrival_key(articles[i], event_dates), i))
         emb = self._embeddings(articles, embeddings)
         self.partial_fit([articles[i] for i in order], emb[order], event_dates)
         if consolidate:
@@ -340,7 +352,8 @@ class StoryClusterer:
                     s_conf: float) -> float | None:
         """None if the dates forbid the pair; otherwise a penalty (z units) for a soft gap."""
         if lo is None or hi is None or s_lo is None or s_hi is None:
-            return 0.0
+            placed = (lo is not None and self._confident(conf), s_lo is not None and self._confident(s_conf))
+            return self.undated_penalty if placed[0] != placed[1] else 0.0
         gap = max(0, lo - s_hi, s_lo - hi)
         if self._confident(conf) and self._confident(s_conf):
             if gap > self.window_days or max(hi, s_hi) - min(lo, s_lo) > self.max_span_days and gap > 0:
@@ -349,6 +362,15 @@ class StoryClusterer:
         if gap <= self.window_days:
             return 0.0
         return self.date_penalty * min(conf, s_conf) * math.log2(gap / max(1, self.window_days))
+
+    def _anchor_check(self, it: _Item, s: _Story, story_lo: int | None) -> float:
+        """Penalty for an undated article that shares none of a dated story's agreed figures."""
+        if self.anchor_penalty == 0 or story_lo is None or (it.lo is not None and self._confident(it.conf)):
+            return 0.0
+        anchors = {f for f, c in s.figures.items() if c >= 2}
+        if not anchors or not it.feats.figures or anchors & it.feats.figures:
+            return 0.0
+        return self.anchor_penalty
 
     def _story_conf(self, s: _Story) -> float:
         return 1.0 if s.lo is not None else 0.0
@@ -371,6 +393,7 @@ class StoryClusterer:
         pen = self._date_check(it.lo, it.hi, it.conf, lo, hi, 1.0 if lo is not None else 0.0)
         if pen is None:
             return -math.inf, "dates apart"
+        pen += self._anchor_check(it, s, lo)
         z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
         tau = self.threshold * it.r * (r_sum / n)
         return z - tau, f"z={z:.2f} tau={tau:.2f}"
@@ -469,6 +492,7 @@ class StoryClusterer:
         if it.lo is not None and self._confident(it.conf):
             s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
             s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
+            s.figures.update(it.feats.figures)
         it.story = s.id
         self._reindex(s)
 
@@ -482,6 +506,8 @@ class StoryClusterer:
             s.n_ent -= 1
         s.r_sum -= it.r
         s.lo, s.hi = self._span_without(s, -1)
+        if it.lo is not None and self._confident(it.conf):
+            s.figures.subtract(it.feats.figures)
         it.story = ""
         if s.members:
             self._reindex(s)
@@ -513,9 +539,9 @@ class StoryClusterer:
 
     # -- consolidation -----------------------------------------------------------------
     def _margin_stories(self, a: _Story, b: _Story) -> float:
-        if a.lo is not None and b.lo is not None:
-            if self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0) is None:
-                return -math.inf
+        pen = self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0)
+        if pen is None:
+            return -math.inf
         w_e, w_l, w_n = self.weights
         na, nb = a.n, b.n
         bg = self._bg
@@ -528,7 +554,7 @@ class StoryClusterer:
             z += w_n * bg["ent"].z(dot(a.ent, b.ent) / (na * nb))
             total += w_n
         tau = self.threshold * (a.r_sum / na) * (b.r_sum / nb)
-        return z / total - tau
+        return z / total - pen - tau
 
     def consolidate(self, rounds: int = 3) -> list[StoryChange]:
         """Merge stories that belong together, move or split off misfits; returns the changes."""
@@ -587,6 +613,7 @@ class StoryClusterer:
         keep.ent = add(keep.ent, gone.ent)
         keep.n_ent += gone.n_ent
         keep.r_sum += gone.r_sum
+        keep.figures.update(gone.figures)
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi)  # type: ignore[type-var]
@@ -663,6 +690,13 @@ def _date_key(article: Article, event_dates: EventDates | None) -> str:
     if event_dates and article.id in event_dates:
         return str(event_dates[article.id][0])
     return article.published or ""
+
+
+def arrival_key(article: Article, event_dates: EventDates | None) -> tuple[bool, str]:
+    """Batch order: dated articles by date, then the undated ones, which are attached to the
+    stories the dated ones have formed rather than seeding stories the dated ones must join."""
+    key = _date_key(article, event_dates)
+    return (key == "", key)
 
 
 def _stable_hash(text: str) -> int:

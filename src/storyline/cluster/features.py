@@ -67,6 +67,7 @@ class ArticleFeatures:
     date_confidence: float = 0.0
     date_evidence: tuple[str, ...] = field(default_factory=tuple)
     n_words: int = 0
+    figures: frozenset[int] = frozenset()  # hashed figures of headline and lead ("#4-day", "#80th")
 
 
 def embedding_text(article: Article) -> str:
@@ -182,6 +183,7 @@ def article_features(
         id=article.id, title=(article.title or (article.text or "").strip().split("\n")[0])[:300], outlet=article.outlet,
         source_key=source_key(article), lex=lexical_counts(article), ents=specifics(article),
         n_words=len((article.text or "").split()),
+        figures=frozenset(_hash(x) for x in _figures(f"{article.title or ''}\n{_lead(article)}")),
     )
     span: tuple[dt.date, dt.date] | None = None
     if event_date is not None:

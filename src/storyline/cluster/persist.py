@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster.core import EventDates, StoryClusterer, StoryChange, _date_key, restore
+from storyline.cluster.core import EventDates, StoryClusterer, StoryChange, _date_key, arrival_key, restore
 from storyline.cluster.features import article_features, embedding_text
 from storyline.cluster.story import Story, build_stories
 from storyline.models import Article
@@ -103,7 +103,7 @@ def cluster_store(
     """
     cl, articles = load_clusterer(store, clusterer, embedder)
     new = store.articles(db.unclustered_ids(store))
-    new.sort(key=lambda a: _date_key(a, event_dates))  # stable: ingestion order within a day
+    new.sort(key=lambda a: arrival_key(a, event_dates))  # stable: ingestion order within a day
     seq = db.next_seq(store)
     done = 0
     for start in range(0, len(new), batch_size):
