@@ -14,6 +14,7 @@ from storyline.nlp.types import SentenceInfo
 
 _OPEN_CLOSE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 _STRAIGHT = '"'
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(sorted({*_OPEN_CLOSE, *_OPEN_CLOSE.values(), _STRAIGHT, "\u201d"}))) + "]")
 
 
 def sentence_infos(doc: Any, text: str | None = None) -> tuple[SentenceInfo, ...]:
@@ -90,7 +91,8 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
         para = text[p_start:p_end]
         open_at: int | None = None
         closer = ""
-        for i, ch in enumerate(para):
+        for m in _QUOTE_CHARS.finditer(para):  # only quotation marks change the state below
+            i, ch = m.start(), m.group()
             if open_at is None:
                 if ch in _OPEN_CLOSE:
                     open_at, closer = i, _OPEN_CLOSE[ch]
