@@ -41,7 +41,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -132,7 +132,10 @@ class StoryClusterer:
             "80th", "$245 billion"): the specifics, not the topic, identify an occurrence.
         k: candidate stories scored per article.
         use_published / use_text_dates: which date sources to read.
-        ann: 'auto' (usearch HNSW past 20,000 stories when installed), 'exact' or 'usearch'.
+        ann: 'exact' (default: numpy over the story centroids; dated articles only search their
+            date window), 'auto' (usearch HNSW past 20,000 stories when installed) or 'usearch'.
+            Not the default: in bench/cluster_speed.py the process grew by ~1 GB per 5,000
+            articles once usearch took over (linear ~7 kB/article with 'exact').
         embedder: texts -> L2-normalised vectors; defaults to `models_registry.embed`.
 
     Learned state: `labels_` (story id per fitted article, in input order), `stories_`
@@ -154,7 +157,7 @@ class StoryClusterer:
         k: int = 24,
         use_published: bool = True,
         use_text_dates: bool = True,
-        ann: str = "auto",
+        ann: str = "exact",
         embedder: Embedder | None = None,
     ) -> None:
         self.threshold = threshold
@@ -327,7 +330,9 @@ class StoryClusterer:
         rel = n_words / (n_words + self.length_half) if n_words else 0.0
         return _Item(
             id=f.id, row=row, lex=lex, ent=ent, r=math.sqrt(rel), lo=f.day, hi=f.day_end,
-            conf=f.date_confidence if f.day is not None else 0.0, feats=f, order=(date_key, row),
+            conf=f.date_confidence if f.day is not None else 0.0, order=(date_key, row),
+            # the word and name counts now live in `lex`/`ent`; keeping the dicts too cost ~20 kB per article
+            feats=replace(f, lex={}, ents={}),
         )
 
     def _channels(self, vec: np.ndarray, lex: Sparse, ent: Sparse, emb_sum: np.ndarray, lex_sum: Sparse,
