@@ -88,7 +88,7 @@ def pattern_marker_precision() -> None:
     print(f"    pattern markers on BABE: {total} found, {hit} overlap a BABE biased word ({cats})")
 
 
-def print_subjectivity() -> None:
+def print_subjectivity(subj_cv: dict | None = None) -> None:
     from sklearn.metrics import f1_score, roc_auc_score
 
     from storyline.framing.model import default_models
@@ -106,6 +106,12 @@ def print_subjectivity() -> None:
             print(f"    {split:12} {'accurate' if accurate else 'fast    '}  macro-F1 {f1_score(y, pred, average='macro'):.3f}"
                   f"  F1(SUBJ) {f1_score(y, pred):.3f}  AUC {roc_auc_score(y, p):.3f}  (n={len(y)}, SUBJ={int(y.sum())})")
     print("    (dev-test is the held-out figure; dev and train are evaluation-side analysis only)")
+    if subj_cv:
+        print(f"   BABE opinion labels, fast model, 5-fold CV (n={subj_cv['n']}, subjective={subj_cv['subjective']}); "
+              "the shipped model masks direct quotations:")
+        for key, r in subj_cv.items():
+            if isinstance(r, dict):
+                print(f"    {key:46} macro-F1 {r['macro_f1']:.3f}  F1(subj) {r['f1_subj']:.3f}  AUC {r['auc']:.3f}")
 
 
 def print_headline() -> None:
@@ -175,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from training import train_framing as T
 
+    subj_cv = None
     if args.recompute:
         res = T.prepare()
         cv = {s: T.run_cv(res, s, n_jobs=args.jobs) for s in args.schemes.split(",")}
@@ -185,11 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         metrics = json.loads(T.METRICS_FILE.read_text(encoding="utf-8"))
         cv = metrics["loaded_cv"]
+        subj_cv = metrics.get("subjectivity_cv")
         print(f"CV source: {T.METRICS_FILE.relative_to(ROOT)} (training run of {metrics['created']}; --recompute to redo)")
     print_loaded(cv)
     print_phrases(cv)
     pattern_marker_precision()
-    print_subjectivity()
+    print_subjectivity(subj_cv)
     print_headline()
     speed()
     seeds()

@@ -67,6 +67,7 @@ SEED = 13
 TOKEN_C = 1.0
 SENTENCE_C = 3.0
 SUBJ_C = 1.0
+SUBJ_MASK_QUOTES = True  # subjectivity reads sentences without direct quotations (chosen by CV, see cv_subjectivity)
 HEAD_C = 3.0
 PCA_DIM = 64
 SUBJ_VECTOR_WEIGHT = 3.0
@@ -387,13 +388,41 @@ def sentence_dense_for(res: Resources, rows: np.ndarray, token_prob_full: np.nda
     return F.sentence_dense(texts, sub, token_prob_full[tokens], nan, res.lex)
 
 
-def mean_word_vectors(res: Resources, rows: np.ndarray) -> np.ndarray:
+def mean_word_vectors(res: Resources, rows: np.ndarray, sent_tokens: Sequence[np.ndarray] | None = None) -> np.ndarray:
     out = np.zeros((len(rows), res.vectors.shape[1]), dtype=np.float32)
     for n, i in enumerate(rows):
-        ks = [k for k in res.sent_tokens[i] if res.self_idx[k] >= 0 and res.table.tokens[k].norm not in STOPWORDS]
+        toks = res.sent_tokens[i] if sent_tokens is None else sent_tokens[n]
+        ks = [k for k in toks if res.self_idx[k] >= 0 and res.table.tokens[k].norm not in STOPWORDS]
         if ks:
             out[n] = res.vectors[res.self_idx[ks]].mean(axis=0)
     return out
+
+
+_IN_QUOTE_COL = F.CONTEXT_FEATURES.index("in_quote")
+
+
+@dataclass
+class SubjInputs:
+    texts: list[str]
+    dense: np.ndarray  # SENTENCE_FEATURES (word_vector_mean left at 0: learned separately)
+    mean_vectors: np.ndarray  # mean MiniLM word vector of the non-stopword tokens
+
+
+def subjectivity_inputs(res: Resources, rows: np.ndarray, token_prob_full: np.ndarray, mask: bool = True) -> SubjInputs:
+    """What the subjectivity model reads for BABE `rows`: with `mask`, the sentence without its
+    direct quotations (`F.mask_quotes`; tokens inside quotes dropped), exactly as inference does."""
+    if not mask:
+        return SubjInputs([res.babe.texts[i] for i in rows], sentence_dense_for(res, rows, token_prob_full), mean_word_vectors(res, rows))
+    texts = [F.mask_quotes(res.babe.texts[i]) for i in rows]
+    keep = [res.sent_tokens[i][res.table.context[res.sent_tokens[i], _IN_QUOTE_COL] == 0] for i in rows]
+    sub = F.TokenTable(
+        sentence=np.concatenate([np.full(len(k), n, dtype=np.int32) for n, k in enumerate(keep)]) if len(keep) else np.zeros(0, np.int32),
+        tokens=[res.table.tokens[k] for ks in keep for k in ks],
+        prev_norm=[], next_norm=[], capitalised=np.zeros(0), context=np.zeros((0, 0)),
+    )
+    allk = np.concatenate(keep) if len(keep) else np.zeros(0, dtype=np.int64)
+    dense = F.sentence_dense(texts, sub, token_prob_full[allk], np.full(len(allk), np.nan), res.lex)
+    return SubjInputs(texts, dense, mean_word_vectors(res, rows, keep))
 
 
 @dataclass
@@ -648,6 +677,42 @@ def cv_headline(texts: list[str], y: np.ndarray, lex: Lexicons) -> dict[str, flo
             "auc": round(float(roc_auc_score(y, prob)), 4)}
 
 
+# --- subjectivity cross-validation -----------------------------------------------------------
+
+
+def cv_subjectivity(res: Resources, rows: np.ndarray, y: np.ndarray, token_prob_full: np.ndarray) -> dict[str, Any]:
+    """Fast subjectivity model on BABE opinion labels, with and without quote masking.
+
+    Schemes: 5 folds stratified with the sentences of one article together, and 5 folds
+    grouped by outlet. Approximation: the word-model probabilities inside the features are
+    out of fold for the 3 inner folds of the full fit, not re-fitted per outer fold.
+    """
+    out: dict[str, Any] = {"label": "Expresses writer's opinion vs the other two (No agreement dropped)", "n": int(len(rows)),
+                           "subjective": int(y.sum())}
+    z = np.zeros(len(rows))
+    schemes = {
+        "stratified-article": list(StratifiedGroupKFold(5, shuffle=True, random_state=SEED).split(z, y, res.babe.groups[rows])),
+        "outlet-grouped-5fold": list(GroupKFold(5).split(z, groups=res.babe.outlets[rows])),
+    }
+    for mask in (False, True):
+        si = subjectivity_inputs(res, rows, token_prob_full, mask=mask)
+        for scheme, folds in schemes.items():
+            p = np.zeros(len(rows))
+            for a, b in folds:
+                fz = SentenceFeaturizer.fit([si.texts[i] for i in a])
+                wa, ca = fz.transform([si.texts[i] for i in a])
+                m, direction = fit_linear(wa, ca, si.dense[a], y[a], SUBJ_C, word_vectors_mean=si.mean_vectors[a], class_weight="balanced")
+                wb, cb = fz.transform([si.texts[i] for i in b])
+                db = si.dense[b].copy()
+                db[:, _SUBJ_VEC_COL] = si.mean_vectors[b] @ direction
+                p[b] = _logit_to_prob(m.logit(wb, cb, db))
+            pred = p >= 0.5
+            out[f"{scheme}, {'quotes masked' if mask else 'whole sentence'}"] = {
+                "macro_f1": round(float(f1_score(y, pred, average="macro")), 3), "f1_subj": round(float(f1_score(y, pred)), 3),
+                "auc": round(float(roc_auc_score(y, p)), 3)}
+    return out
+
+
 # --- final fit and export ---------------------------------------------------------------------
 
 
@@ -688,15 +753,19 @@ def train_and_export(res: Resources, shared: Path, metrics: dict[str, Any] | Non
                       ("head_idf_words", head_fz.idf_words), ("head_idf_chars", head_fz.idf_chars)):
         arrays[f"{name}_idx"], arrays[f"{name}_val"] = sparse_vector(idf.idf)
     # Subjectivity (a separate model on the same tf-idf space): BABE opinion labels.
+    # It reads each sentence without its direct quotations (SUBJ_MASK_QUOTES, chosen by CV on BABE).
     subj_rows = np.array([i for i, o in enumerate(babe.opinion) if o in SUBJ_MAP])
     subj_y = np.array([SUBJ_MAP[babe.opinion[i]] for i in subj_rows])
-    w, c = fz.transform([babe.texts[i] for i in subj_rows])
-    mwv = mean_word_vectors(res, subj_rows)
-    subj_model, direction = fit_linear(w, c, stack["dense"][subj_rows], subj_y, SUBJ_C, word_vectors_mean=mwv, class_weight="balanced")
+    si = subjectivity_inputs(res, subj_rows, stack["oof_token_prob"], mask=SUBJ_MASK_QUOTES)
+    w, c = fz.transform(si.texts)
+    subj_model, direction = fit_linear(w, c, si.dense, subj_y, SUBJ_C, word_vectors_mean=si.mean_vectors, class_weight="balanced")
     arrays["vocab_subj"] = (res.vectors @ direction).astype(np.float32)
     # accurate mode: the sentence embedding replaces the per-word subjectivity numbers
-    subj_acc, _ = fit_linear(w, c, stack["dense"][subj_rows], subj_y, SUBJ_C, embedding=res.babe_vectors[subj_rows],
-                             class_weight="balanced")
+    subj_emb = sentence_vectors("babe_subj_masked", si.texts) if SUBJ_MASK_QUOTES else res.babe_vectors[subj_rows]
+    subj_acc, _ = fit_linear(w, c, si.dense, subj_y, SUBJ_C, embedding=subj_emb, class_weight="balanced")
+    if metrics is not None:
+        log.info("cross-validating the subjectivity model on BABE opinion labels")
+        metrics["subjectivity_cv"] = cv_subjectivity(res, subj_rows, subj_y, stack["oof_token_prob"])
     arrays.update(stack["loaded"].to_arrays("loaded"))
     arrays.update(stack["loaded_accurate"].to_arrays("loadedacc"))
     arrays.update(subj_model.to_arrays("subj"))
@@ -714,6 +783,7 @@ def train_and_export(res: Resources, shared: Path, metrics: dict[str, Any] | Non
         "phrase_threshold": stack["thresholds"][0],
         "phrase_sentence_threshold": stack["thresholds"][1],
         "loaded_threshold": 0.5,
+        "subjectivity_masks_quotes": SUBJ_MASK_QUOTES,
         "trained_on": ["BABE final_labels_SG2 (AGPL-3.0)", "BABE raw_labels_SG2 agreement (AGPL-3.0)",
                        "Chakraborty et al. 2016 clickbait headlines (MIT)"],
         "word_lists": ["hedges (MIT)", "hyperbolic words, clickbait phrases (MIT)", "BABE bias-word lexicon (AGPL-3.0)",
@@ -725,11 +795,13 @@ def train_and_export(res: Resources, shared: Path, metrics: dict[str, Any] | Non
     path = PKG_DATA / "framing_models.npz"
     np.savez_compressed(path, **arrays)
     log.info("wrote %s (%.1f MB)", path, path.stat().st_size / 1e6)
-    check_inference_matches_training(res, stack, path)
+    check_inference_matches_training(res, stack, path, subj_model, subj_rows, direction)
     return meta
 
 
-def check_inference_matches_training(res: Resources, stack: dict[str, Any], path: Path) -> None:
+def check_inference_matches_training(
+    res: Resources, stack: dict[str, Any], path: Path, subj_model: LinearSentenceModel, subj_rows: np.ndarray, direction: np.ndarray
+) -> None:
     """The library, reading the written file, must reproduce the training-side predictions."""
     from storyline.framing.model import FramingModels
 
@@ -740,9 +812,20 @@ def check_inference_matches_training(res: Resources, stack: dict[str, Any], path
     tok_expected = expected["token_prob_full"][_rows_to_tokens(res, rows)]
     d_tok = float(np.max(np.abs(tok_expected - got.token_prob)))
     d_sent = float(np.max(np.abs(expected["loaded"] - got.loaded)))
-    log.info("inference check: max |diff| token %.2e, sentence %.2e", d_tok, d_sent)
-    if d_tok > 1e-3 or d_sent > 1e-3:
-        raise SystemExit(f"inference does not reproduce training (token {d_tok}, sentence {d_sent})")
+    # subjectivity: training-side features with the library's token probabilities
+    srows = subj_rows[::37]
+    tok_full = np.zeros(len(res.table.tokens))
+    tokens, tp = stack["word_model"].predict(res, srows)
+    tok_full[tokens] = tp
+    si = subjectivity_inputs(res, srows, tok_full, mask=SUBJ_MASK_QUOTES)
+    si.dense[:, _SUBJ_VEC_COL] = si.mean_vectors @ direction
+    w, c = stack["featurizer"].transform(si.texts)
+    subj_expected = _logit_to_prob(subj_model.logit(w, c, si.dense))
+    subj_got = fm.score([res.babe.texts[i] for i in srows]).subjectivity
+    d_subj = float(np.max(np.abs(subj_expected - subj_got)))
+    log.info("inference check: max |diff| token %.2e, sentence %.2e, subjectivity %.2e", d_tok, d_sent, d_subj)
+    if d_tok > 1e-3 or d_sent > 1e-3 or d_subj > 1e-3:
+        raise SystemExit(f"inference does not reproduce training (token {d_tok}, sentence {d_sent}, subjectivity {d_subj})")
 
 
 PROVENANCE_TEMPLATE = """# Provenance of the framing models (`framing_models.npz`) and word lists
@@ -782,7 +865,9 @@ lexicons and the GoogleNews titles (no licence). They are read only by `bench/fr
   2–5-grams, lexicon counts and aggregates of the word model's probabilities; sentences weighted by
   annotator agreement. `accurate` mode adds the MiniLM sentence embedding.
 - Subjectivity sentence model (separate): same feature families, trained on BABE opinion labels, plus
-  the mean of a per-word subjectivity number (from MiniLM word vectors).
+  the mean of a per-word subjectivity number (from MiniLM word vectors). It reads each sentence with its
+  direct quotations masked (reported opinions are not the writer's; chosen by 5-fold CV on BABE, see
+  `subjectivity_cv` in the metrics). Threshold 0.5, classes balanced in training; nothing fitted on CheckThat!.
 - Headline model: logistic regression over hashed tf-idf n-grams + clickbait/hyperbole counts.
 - Phrase thresholds (chosen by cross-validation on BABE): word probability ≥ {t_tok}, sentence score ≥ {t_sent}.
 
@@ -804,6 +889,11 @@ def format_metrics(metrics: dict[str, Any] | None) -> str:
                              f"{r.get('accurate', {}).get('macro_f1')}; TF-IDF LR baseline {r['baseline_tfidf_lr']['f1_biased']} / "
                              f"{r['baseline_tfidf_lr']['macro_f1']}; phrase word F1 {r['phrases']['f1']} "
                              f"(P {r['phrases']['precision']}, R {r['phrases']['recall']})")
+        elif key == "subjectivity_cv":
+            lines.append(f"- subjectivity on BABE opinion labels, fast model, 5-fold CV (n={m['n']}, subjective {m['subjective']}):")
+            for k, r in m.items():
+                if isinstance(r, dict):
+                    lines.append(f"  - {k}: macro-F1 {r['macro_f1']}, F1(subjective) {r['f1_subj']}, AUC {r['auc']}")
         elif key == "headline_cv":
             lines.append(f"- headline (clickbait, stratified 5-fold): accuracy {m['accuracy']}, F1 {m['f1_clickbait']}, AUC {m['auc']}")
         elif key == "subjectivity_checkthat":

@@ -212,3 +212,40 @@ def sentence_dense(
 def _nanmean(values: np.ndarray) -> float:
     values = values[~np.isnan(values)]
     return float(values.mean()) if values.size else 0.0
+
+
+# --- subjectivity: the writer's own words ---------------------------------------------
+
+_IN_QUOTE = CONTEXT_FEATURES.index("in_quote")
+
+
+def mask_quotes(text: str) -> str:
+    """`text` with each direct quotation replaced by empty quotes (`""`).
+
+    Subjectivity means the writer's own opinion; opinions reported in quotation marks
+    count as objective (CheckThat! guidelines; BABE's "Expresses writer's opinion"), so the
+    subjectivity model reads the sentence without them. Chosen by cross-validation on
+    BABE (see `training/framing_metrics.json`, `subjectivity_cv`).
+    """
+    if '"' not in text and "“" not in text:
+        return text
+    for a, b in reversed(quoted_spans(text)):
+        text = text[:a] + '""' + text[b:]
+    return text
+
+
+def unquoted_tokens(table: TokenTable, sentences: Sequence[int]) -> tuple[TokenTable, np.ndarray]:
+    """The tokens of `sentences` (indices into `table`) outside direct quotations, as a
+    table whose sentence numbers are positions in `sentences`; plus their indices in `table`."""
+    sentences = np.asarray(sentences, dtype=np.int64)
+    n_sent = int(table.sentence.max()) + 1 if len(table.sentence) else 0
+    pos = np.full(max(n_sent, int(sentences.max()) + 1 if len(sentences) else 0), -1, dtype=np.int64)
+    pos[sentences] = np.arange(len(sentences))
+    sent_pos = pos[table.sentence] if len(table.sentence) else np.zeros(0, dtype=np.int64)
+    keep = np.flatnonzero((sent_pos >= 0) & (table.context[:, _IN_QUOTE] == 0)) if len(sent_pos) else np.zeros(0, dtype=np.int64)
+    return TokenTable(
+        sentence=sent_pos[keep].astype(np.int32),
+        tokens=[table.tokens[k] for k in keep],
+        prev_norm=[], next_norm=[], capitalised=np.zeros(0, dtype=np.float32),
+        context=np.zeros((0, len(CONTEXT_FEATURES)), dtype=np.float32),
+    ), keep

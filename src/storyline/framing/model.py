@@ -5,7 +5,8 @@ Four linear models share the features of `features.py`:
 - word model: probability that a word is loaded (BABE's biased words), from the word's
   lexicon flags, its character n-grams, learned per-word weights and its neighbours;
 - loaded-language sentence model (BABE biased / non-biased);
-- subjectivity sentence model (BABE opinion labels), a separate model;
+- subjectivity sentence model (BABE opinion labels), a separate model that reads each
+  sentence without its direct quotations (reported opinions are not the writer's);
 - headline model (clickbait vs news headlines, Chakraborty et al. 2016).
 
 Per-word weights derived from MiniLM word vectors are stored as one scalar per word and
@@ -32,10 +33,12 @@ from storyline.framing.features import (
     WORD_FEATURES,
     HashedTfidf,
     TokenTable,
+    mask_quotes,
     sentence_dense,
     sentence_hashers,
     token_char_hasher,
     token_table,
+    unquoted_tokens,
     with_capitalisation,
     word_features,
 )
@@ -217,6 +220,7 @@ class FramingModels:
         self.loaded_accurate = LinearSentenceModel.from_arrays(arrays, "loadedacc", size) if "loadedacc_intercept" in arrays else None
         self.subjectivity_accurate = LinearSentenceModel.from_arrays(arrays, "subjacc", size) if "subjacc_intercept" in arrays else None
         self.loaded_threshold: float = float(self.meta.get("loaded_threshold", 0.5))
+        self.subjectivity_masks_quotes: bool = bool(self.meta.get("subjectivity_masks_quotes", False))
         self.phrase_threshold: float = float(self.meta["phrase_threshold"])
         self.phrase_sentence_threshold: float = float(self.meta["phrase_sentence_threshold"])
         self._hashers = sentence_hashers()
@@ -251,7 +255,8 @@ class FramingModels:
         token_prob = self.word_model.probabilities(table, self.lexicons)
         if not texts:
             return SentenceScores(np.zeros(0), np.zeros(0), table, token_prob)
-        dense = sentence_dense(texts, table, token_prob, self.subjectivity_word_scores(table), self.lexicons)
+        word_scores = self.subjectivity_word_scores(table)
+        dense = sentence_dense(texts, table, token_prob, word_scores, self.lexicons)
         hw, hc = self._hashers
         words = self.idf_words.transform(hw.transform(texts))
         chars = self.idf_chars.transform(hc.transform(texts))
@@ -264,7 +269,24 @@ class FramingModels:
             emb = embed(texts)
             loaded_model, subj_model = self.loaded_accurate, self.subjectivity_accurate
         loaded = _sigmoid(loaded_model.logit(words, chars, dense, emb))
-        subj = _sigmoid(subj_model.logit(words, chars, dense, emb))
+        subj_logit = subj_model.logit(words, chars, dense, emb)
+        if self.subjectivity_masks_quotes:
+            # the writer's own words only: sentences with direct quotations are re-read without them
+            masked = [mask_quotes(t) for t in texts]
+            changed = [i for i, (a, b) in enumerate(zip(texts, masked)) if a != b]
+            if changed:
+                mt = [masked[i] for i in changed]
+                sub, keep = unquoted_tokens(table, changed)
+                d = sentence_dense(mt, sub, token_prob[keep], word_scores[keep], self.lexicons)
+                e = None
+                if emb is not None:
+                    from storyline.models_registry import embed
+
+                    e = embed(mt)
+                subj_logit[changed] = subj_model.logit(
+                    self.idf_words.transform(hw.transform(mt)), self.idf_chars.transform(hc.transform(mt)), d, e
+                )
+        subj = _sigmoid(subj_logit)
         return SentenceScores(loaded, subj, table, token_prob)
 
     def headline_scores(self, titles: Sequence[str]) -> np.ndarray:

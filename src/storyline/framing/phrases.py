@@ -63,7 +63,7 @@ def model_phrases(
     marked = [
         p >= token_threshold
         and t.norm not in STOPWORDS
-        and (j == 0 or not t.text[:1].isupper() or cat.is_label(t.norm))
+        and (not _in_name(tokens, j) or cat.is_label(t.norm))
         for j, (t, p) in enumerate(zip(tokens, probs))
     ]
     groups: list[list[int]] = []
@@ -90,6 +90,16 @@ def model_phrases(
             )
         )
     return out
+
+
+def _in_name(tokens: Sequence[Token], j: int) -> bool:
+    """A capitalised word inside a sentence, or one opening a run of capitalised words
+    ("Chinese President Xi"), is part of a name, not the writer's loaded wording."""
+    if not tokens[j].text[:1].isupper():
+        return False
+    if j > 0:
+        return True
+    return j + 1 < len(tokens) and tokens[j + 1].text[:1].isupper()
 
 
 def _only_space_between(text: str, tokens: Sequence[Token], a: int, b: int) -> bool:
