@@ -163,3 +163,12 @@ def test_undated_article_needs_the_storys_agreed_figures() -> None:
     # without the anchor check the undated earlier visit is absorbed by topic alone
     loose = StoryClusterer(embedder=fake_embed, anchor_penalty=0.0).fit(VISITS).labels_
     assert loose[2] == loose[0]
+
+
+def test_untitled_article_gets_a_headline_length_title() -> None:
+    from storyline.cluster.features import fallback_title
+
+    long = "In a move that will send shockwaves through the capitals of the region, the president is set to arrive for talks. More."
+    title = fallback_title(long)
+    assert title.endswith("\u2026") and len(title) <= 101 and long.startswith(title[:-1])
+    assert fallback_title("Port reopens after fire. Ships wait.") == "Port reopens after fire."

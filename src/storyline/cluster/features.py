@@ -81,6 +81,16 @@ def embedding_text(article: Article) -> str:
     return f"{title}\n{body[:EMBED_CHARS]}" if title else body[:EMBED_CHARS]
 
 
+def fallback_title(text: str, limit: int = 100) -> str:
+    """A headline-length stand-in for an untitled article: its first sentence, cut at a word."""
+    first = text.strip().split("\n")[0].strip()
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:-\u2013\u2014")
+    return cut + "\u2026"
+
+
 def _hash(token: str) -> int:
     return int(murmurhash3_32(token, seed=17, positive=True)) % N_HASH
 
@@ -180,7 +190,7 @@ def article_features(
 ) -> ArticleFeatures:
     """Features of one article. `event_date` (date, precision) overrides every other date."""
     f = ArticleFeatures(
-        id=article.id, title=(article.title or (article.text or "").strip().split("\n")[0])[:300], outlet=article.outlet,
+        id=article.id, title=article.title or fallback_title(article.text or ""), outlet=article.outlet,
         source_key=source_key(article), lex=lexical_counts(article), ents=specifics(article),
         n_words=len((article.text or "").split()),
         figures=frozenset(_hash(x) for x in _figures(f"{article.title or ''}\n{_lead(article)}")),

@@ -243,9 +243,11 @@ def _timeline_svg(arts: list[dict[str, Any]], labels: dict[str, str]) -> str:
     items = []
     for n, (d, a) in enumerate(dated):
         x, y = xs[d], 30 + n * row
+        # labels of points in the right half run leftwards, so they stay inside the box
+        label_x, anchor = (x + 8, "start") if x <= width / 2 else (x - 8, "end")
         items.append(
             f'<circle cx="{x:.0f}" cy="{y}" r="5" fill="#1a73e8"></circle>'
-            f'<text x="{x + 8:.0f}" y="{y + 4}" font-size="11">{_e(d)} · {_e(labels.get(a["id"], a["id"]))}</text>'
+            f'<text x="{label_x:.0f}" y="{y + 4}" font-size="11" text-anchor="{anchor}">{_e(d)} · {_e(labels.get(a["id"], a["id"]))}</text>'
         )
     height = 40 + len(dated) * row
     return (
