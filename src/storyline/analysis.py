@@ -45,8 +45,13 @@ def _analysis_from_dict(d: dict[str, Any]) -> ArticleAnalysis:
     )
 
 
-def language_analyses(store: Store, articles: list[Article], on_progress: Progress | None = None) -> dict[str, ArticleAnalysis]:
-    """Per-article language analysis, computed once per article and analyser version."""
+def language_analyses(
+    store: Store, articles: list[Article], on_progress: Progress | None = None, workers: int = 1
+) -> dict[str, ArticleAnalysis]:
+    """Per-article language analysis, computed once per article and analyser version.
+
+    `workers` > 1 spreads large batches over that many processes (about 1.8x on two idle cores).
+    """
     from storyline.nlp.analyze import analyze_articles
 
     cached = cache_get(store, [a.id for a in articles], "nlp", NLP_VERSION)
@@ -54,7 +59,7 @@ def language_analyses(store: Store, articles: list[Article], on_progress: Progre
     todo = [a for a in articles if a.id not in result]
     if todo:
         total = len(todo)
-        fresh = analyze_articles(todo, on_progress=(lambda done, _aid: on_progress("language", done, total)) if on_progress else None)
+        fresh = analyze_articles(todo, n_process=workers, on_progress=(lambda done, _aid: on_progress("language", done, total)) if on_progress else None)
         cache_put(store, {x.article_id: json.dumps(asdict(x), ensure_ascii=False) for x in fresh}, "nlp", NLP_VERSION)
         result.update({x.article_id: x for x in fresh})
     return result
@@ -97,6 +102,7 @@ def analyze(
     rejected: list[Rejection],
     briefing_sentences: int = 5,
     on_progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """The full report for the given articles: their stories with analysis, framing, outlets."""
     from storyline.cluster import cluster_store, stories_for
@@ -106,7 +112,7 @@ def analyze(
     by_id = {a.id: a for a in articles}
     # Event dates from the text place undated articles in time, so that two occurrences of
     # the same kind of event (two visits, two rate decisions) fall into different stories.
-    first = language_analyses(store, articles, on_progress)
+    first = language_analyses(store, articles, on_progress, workers)
     cluster_store(store, event_dates=_event_dates(first), consolidate=True)
     stories = stories_for(store, article_ids)
     # A story may hold stored articles beyond this run's inputs: analyse all its members.
@@ -114,7 +120,7 @@ def analyze(
     extra = store.articles([aid for aid in members if aid not in by_id])
     by_id.update({a.id: a for a in extra})
     all_articles = list(by_id.values())
-    analyses = language_analyses(store, all_articles, on_progress)
+    analyses = language_analyses(store, all_articles, on_progress, workers)
     frames = framings(store, all_articles)
     story_dicts = []
     story_of: dict[str, str] = {}

@@ -94,7 +94,7 @@ OutletOpt = Annotated[str | None, typer.Option("--outlet", help="Outlet name for
 OutletMapOpt = Annotated[Path | None, typer.Option("--outlet-map", help="JSON file mapping file names or URL hosts to outlets.")]
 PrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow fetching from private, loopback and link-local addresses.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never use the network (feed items are read from the feed itself).")]
-WorkersOpt = Annotated[int, typer.Option("--workers", help="Processes for extraction (1 = in-process).")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Processes for extraction and language analysis (1 = in-process).")]
 InputsArg = Annotated[list[str], typer.Argument(help="Files, folders, URLs, or - for standard input.")]
 
 
@@ -156,7 +156,8 @@ def analyze(
         result = _run_ingest(inputs, store, _settings(allow_private, workers), _source_options(outlet, outlet_map, offline))
         ids = list(dict.fromkeys(result.added + result.skipped))
         with _stage_progress() as on_progress:
-            report = analyze_articles(store, ids, result.rejected, briefing_sentences=briefing, on_progress=on_progress)
+            report = analyze_articles(store, ids, result.rejected, briefing_sentences=briefing, on_progress=on_progress,
+                                      workers=workers)
     paths = write_reports(report, out_dir)
     if state.as_json:
         out.print_json(data={k: str(v) for k, v in paths.items()})
