@@ -71,15 +71,11 @@ def framings(store: Store, articles: list[Article]) -> dict[str, dict[str, Any]]
 
     cached = cache_get(store, [a.id for a in articles], "framing", FRAMING_VERSION)
     result = {aid: json.loads(data) for aid, data in cached.items()}
-    fresh = {a.id: _framing_dict(frame_article(a.text, a.title)) for a in articles if a.id not in result}
+    fresh = {a.id: frame_article(a.text, a.title).to_dict() for a in articles if a.id not in result}
     if fresh:
         cache_put(store, {aid: json.dumps(f, ensure_ascii=False) for aid, f in fresh.items()}, "framing", FRAMING_VERSION)
         result.update(fresh)
     return result
-
-
-def _framing_dict(framing: Any) -> dict[str, Any]:
-    return framing.to_dict() if hasattr(framing, "to_dict") else dict(framing)
 
 
 def outlet_profiles(store: Store, outlets: set[str]) -> list[dict[str, Any]]:

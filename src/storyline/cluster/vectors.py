@@ -8,6 +8,7 @@ stays compact.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -15,8 +16,10 @@ Sparse = tuple[np.ndarray, np.ndarray]
 EMPTY: Sparse = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
-def from_counts(counts: dict[int, float], idf: np.ndarray | None = None, sublinear: bool = True) -> Sparse:
-    """L2-normalised (log-)tf x idf vector from hashed counts."""
+def from_counts(
+    counts: dict[int, float], weights: Callable[[np.ndarray], np.ndarray] | None = None, sublinear: bool = True
+) -> Sparse:
+    """L2-normalised (log-)tf vector from hashed counts, times `weights(keys)` (e.g. idf) if given."""
     if not counts:
         return EMPTY
     keys = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -25,8 +28,8 @@ def from_counts(counts: dict[int, float], idf: np.ndarray | None = None, subline
     keys, vals = keys[order], vals[order]
     if sublinear:
         vals = np.where(vals >= 1.0, 1.0 + np.log(np.maximum(vals, 1.0)), vals)
-    if idf is not None:
-        vals = vals * idf[keys]
+    if weights is not None:
+        vals = vals * weights(keys)
     norm = float(np.sqrt(np.dot(vals, vals)))
     if norm == 0.0:
         return EMPTY
@@ -89,17 +92,7 @@ class IdfTable:
         return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
 
     def vector(self, counts: dict[int, float]) -> Sparse:
-        if not counts:
-            return EMPTY
-        keys = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        order = np.argsort(keys)
-        keys, vals = keys[order], vals[order]
-        vals = np.where(vals >= 1.0, 1.0 + np.log(np.maximum(vals, 1.0)), vals) * self.weights(keys)
-        norm = float(np.sqrt(np.dot(vals, vals)))
-        if norm == 0.0:
-            return EMPTY
-        return keys.astype(np.int32), (vals / norm).astype(np.float32)
+        return from_counts(counts, self.weights)
 
 
 class Background:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storyline.nlp.sentences import SentenceLocator
+from storyline.nlp.sentences import SentenceLocator, non_overlapping
 from storyline.nlp.types import EntityMention, QuantityInfo, SentenceInfo, TimeExpression
 
 __all__ = ["extract_quantities", "parse_number"]
@@ -198,14 +198,7 @@ def _find(text: str) -> list[_Cand]:
             if cand is not None:
                 cand.qualifier, cand.start = _qualifier(text, cand.start)
                 out.append(cand)
-    out.sort(key=lambda c: (c.priority, -(c.end - c.start), c.start))
-    taken: list[_Cand] = []
-    for c in out:
-        if any(c.start < t.end and t.start < c.end for t in taken):
-            continue
-        taken.append(c)
-    taken.sort(key=lambda c: c.start)
-    return taken
+    return non_overlapping(out)
 
 
 _QUAL_BEFORE = re.compile(rf"\b{_QUAL}$", re.I)

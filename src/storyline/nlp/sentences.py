@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from storyline.nlp.types import SentenceInfo
 
@@ -112,3 +112,22 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
 def inside_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     """True when [start, end) lies within one of `spans`."""
     return any(s <= start and end <= e for s, e in spans)
+
+
+class _Span(Protocol):
+    priority: int
+    start: int
+    end: int
+
+
+S = TypeVar("S", bound=_Span)
+
+
+def non_overlapping(found: list[S]) -> list[S]:
+    """Non-overlapping matches in text order: higher priority (lower number), then longer, wins."""
+    taken: list[S] = []
+    for c in sorted(found, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
+        if not any(c.start < t.end and t.start < c.end for t in taken):
+            taken.append(c)
+    taken.sort(key=lambda c: c.start)
+    return taken

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from storyline.nlp.sentences import SentenceLocator, inside_any, quotation_spans
+from storyline.nlp.sentences import SentenceLocator, inside_any, non_overlapping, quotation_spans
 from storyline.nlp.types import SentenceInfo, TimeExpression
 
 __all__ = ["extract_times", "resolve_time", "parse_reference_date", "ANNIVERSARY_BASES", "HOLIDAYS"]
@@ -329,18 +329,6 @@ def _relative(m: re.Match[str]) -> _Raw:
     return _Raw(start, end, "relative", 9, offset=-1 if d == "previous" else 1, offset_unit=m["unit4"].lower(), note=f"the {d}")
 
 
-def _select(found: list[_Raw]) -> list[_Raw]:
-    """Non-overlapping expressions: longer and higher-priority forms win."""
-    found.sort(key=lambda r: (r.priority, -(r.end - r.start), r.start))
-    taken: list[_Raw] = []
-    for r in found:
-        if any(r.start < t.end and t.start < r.end for t in taken):
-            continue
-        taken.append(r)
-    taken.sort(key=lambda r: r.start)
-    return taken
-
-
 def _anniversary_base(raw: _Raw, text: str, sentences: Sequence[SentenceInfo], sent_idx: int) -> tuple[int | None, int | None, int | None, str]:
     """Base (year, month, day) of the event an anniversary commemorates, with how it was found."""
     x = (raw.note or "").lstrip("~")
@@ -532,7 +520,7 @@ def extract_times(
     quotes = quotation_spans(text)
     out: list[TimeExpression] = []
     spans = [(s.start, s.end) for s in sentences]
-    for raw in _select(_find_raw(text, spans)):
+    for raw in non_overlapping(_find_raw(text, spans)):
         if raw.kind == "year" and doc is not None and _year_is_count(doc, raw.start, raw.end):
             continue
         sent = locate.index(raw.start)
