@@ -172,3 +172,25 @@ def test_untitled_article_gets_a_headline_length_title() -> None:
     title = fallback_title(long)
     assert title.endswith("\u2026") and len(title) <= 101 and long.startswith(title[:-1])
     assert fallback_title("Port reopens after fire. Ships wait.") == "Port reopens after fire."
+
+
+QUAKE = [
+    art("q1", "Magnitude 6.1 earthquake strikes off Corvina coast",
+        "An earthquake of magnitude 6.1 struck off the coast of Corvina early on Friday, the seismological institute said. "
+        "The epicentre was 30 km west of the port of Salera at a depth of 10 km.", "2021-11-05", "A"),
+    art("q2", "Residents flee homes in Salera",
+        "Residents of Salera ran into the streets before dawn when a strong tremor shook the town. "
+        "Shop windows shattered. Seismologists measured the shock at 6.1.", "2021-11-05", "B"),
+]
+
+
+def test_shared_figure_on_the_same_dates_is_evidence_of_one_event() -> None:
+    together = StoryClusterer(embedder=fake_embed).fit(QUAKE).labels_
+    assert together[0] == together[1]
+    # the same pair without the bonus stays apart: wording alone is too different
+    loose = StoryClusterer(embedder=fake_embed, figure_bonus=0.0).fit(QUAKE).labels_
+    assert loose[0] != loose[1]
+    # and without dates a shared figure is no evidence (earlier occurrences' figures get cited)
+    undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in QUAKE]
+    labels = StoryClusterer(embedder=fake_embed).fit(undated).labels_
+    assert labels[0] != labels[1]

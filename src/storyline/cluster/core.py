@@ -107,6 +107,7 @@ class _Story:
     lo: int | None = None  # confident date span
     hi: int | None = None
     figures: Counter[int] = field(default_factory=Counter)  # figures of the confidently dated members
+    all_figures: Counter[int] = field(default_factory=Counter)  # figures of every member
 
     @property
     def n(self) -> int:
@@ -130,6 +131,9 @@ class StoryClusterer:
         anchor_penalty: further penalty when such an undated article cites figures but none of
             the figures that two or more dated members of the story agree on ("four-day",
             "80th", "$245 billion"): the specifics, not the topic, identify an occurrence.
+        figure_bonus: z-score bonus when an article and a story with confident dates within the
+            window share figures of headline or lead ("6.1", "$2.4 million"): half for one, all for
+            two or more. Chosen on the hard cases in bench/data/cluster_cases.jsonl (dev).
         k: candidate stories scored per article.
         use_published / use_text_dates: which date sources to read.
         ann: 'exact' (default: numpy over the story centroids; dated articles only search their
@@ -154,6 +158,7 @@ class StoryClusterer:
         date_penalty: float = 0.5,
         undated_penalty: float = 0.0,
         anchor_penalty: float = 3.0,
+        figure_bonus: float = 2.0,
         k: int = 24,
         use_published: bool = True,
         use_text_dates: bool = True,
@@ -169,6 +174,7 @@ class StoryClusterer:
         self.date_penalty = date_penalty
         self.undated_penalty = undated_penalty
         self.anchor_penalty = anchor_penalty
+        self.figure_bonus = figure_bonus
         self.k = k
         self.use_published = use_published
         self.use_text_dates = use_text_dates
@@ -212,7 +218,7 @@ class StoryClusterer:
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
             "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
-            "date_penalty", "undated_penalty", "anchor_penalty", "k", "use_published", "use_text_dates", "ann")}
+            "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "k", "use_published", "use_text_dates", "ann")}
 
     # -- public API ----------------------------------------------------------------
     def fit(
@@ -399,6 +405,11 @@ class StoryClusterer:
         if pen is None:
             return -math.inf, "dates apart"
         pen += self._anchor_check(it, s, lo)
+        if self.figure_bonus and it.feats.figures and lo is not None and self._confident(it.conf):
+            # Within the date window a shared figure ("6.1", "$2.4 million") is strong evidence of one
+            # occurrence; across time it is not (articles cite earlier occurrences' figures).
+            shared = sum(1 for f in it.feats.figures if s.all_figures[f] > (1 if exclude_self else 0))
+            pen -= self.figure_bonus * min(shared, 2) / 2
         z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
         tau = self.threshold * it.r * (r_sum / n)
         return z - tau, f"z={z:.2f} tau={tau:.2f}"
@@ -494,6 +505,7 @@ class StoryClusterer:
             s.ent = add(s.ent, it.ent)
             s.n_ent += 1
         s.r_sum += it.r
+        s.all_figures.update(it.feats.figures)
         if it.lo is not None and self._confident(it.conf):
             s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
             s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
@@ -511,6 +523,7 @@ class StoryClusterer:
             s.n_ent -= 1
         s.r_sum -= it.r
         s.lo, s.hi = self._span_without(s, -1)
+        s.all_figures.subtract(it.feats.figures)
         if it.lo is not None and self._confident(it.conf):
             s.figures.subtract(it.feats.figures)
         it.story = ""
@@ -619,6 +632,7 @@ class StoryClusterer:
         keep.n_ent += gone.n_ent
         keep.r_sum += gone.r_sum
         keep.figures.update(gone.figures)
+        keep.all_figures.update(gone.all_figures)
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi)  # type: ignore[type-var]

@@ -151,7 +151,7 @@ def _figures(text: str) -> list[str]:
                 v = float(num)
             except ValueError:
                 continue
-            if 1900 <= v <= 2100 or v < 10:  # years are dates; small bare numbers say little
+            if 1900 <= v <= 2100 or (v < 10 and "." not in num):  # years are dates; small whole numbers say little
                 continue
         unit = {"m": "million"}.get(unit, unit)
         out.append(f"#{m['cur'] or ''}{num}{unit}")
