@@ -18,7 +18,7 @@ import numpy as np
 
 import cluster_data as cd
 from _metrics import fmt, scores
-from cluster_peers import date_gate, tfidf_sim, tuned_agglomerative
+from cluster_peers import date_gate, tfidf_sim, tuned_agglomerative, tuned_bertopic
 from storyline.cluster import StoryClusterer, embedding_text
 
 ANCHORS = {True: "anchor: MiniLM+7d agglomerative 0.958, TF-IDF+7d 0.950; target held-out >= 0.97",
@@ -51,6 +51,13 @@ def main() -> None:
             t, res = tuned_agglomerative(s, gold, dev, grid)
             for split, label in (("dev", "dev (even years)"), ("test", "held out (odd years)"), ("all", "all")):
                 print(f"  {pname:16s} {label:21s} {fmt(res[split])}  (t={t:.2f})")
+        if not dated:  # BERTopic has no notion of dates
+            bt = tuned_bertopic([embedding_text(a) for a in arts], emb, gold, dev)
+            if bt is None:
+                print("  bertopic         not installed (pip install bertopic==0.17.4 to measure it)")
+            else:
+                for split, label in (("dev", "dev (even years)"), ("test", "held out (odd years)"), ("all", "all")):
+                    print(f"  {'bertopic':16s} {label:21s} {fmt(bt[1][split])}  (min_cluster_size={bt[0]})")
 
     mixed(arts, gold, dev, emb)
     agreement(arts, emb)

@@ -21,7 +21,7 @@ import numpy as np
 
 import cluster_data as cd
 from _metrics import fmt, scores
-from cluster_peers import tfidf_sim, tuned_agglomerative
+from cluster_peers import tfidf_sim, tuned_agglomerative, tuned_bertopic
 from storyline.cluster import StoryClusterer
 
 
@@ -51,6 +51,12 @@ def main() -> None:
             del sim
             for split, label in (("dev", "dev (odd ids)"), ("test", "held out (even ids)"), ("all", "all")):
                 print(f"  {pname:16s} {label:20s} {fmt(res[split])}  (t={t:.2f})", flush=True)
+        bt = tuned_bertopic([a.title or "" for a in arts], emb, gold, dev, grid=(5, 10, 20, 40, 80))
+        if bt is None:
+            print("  bertopic         not installed (pip install bertopic==0.17.4 to measure it)")
+        else:
+            for split, label in (("dev", "dev (odd ids)"), ("test", "held out (even ids)"), ("all", "all")):
+                print(f"  {'bertopic':16s} {label:20s} {fmt(bt[1][split])}  (min_cluster_size={bt[0]})", flush=True)
         print("  (peers are order-independent: the same figures hold for News-T)")
 
 

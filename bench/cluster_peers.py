@@ -44,3 +44,36 @@ def date_gate(sim: np.ndarray, days: np.ndarray, window: int) -> np.ndarray:
     s = sim.copy()
     s[np.abs(days[:, None] - days[None, :]) > window] = -1.0
     return s
+
+
+def bertopic_labels(docs: list[str], emb: np.ndarray, min_cluster_size: int) -> list[str]:
+    """BERTopic (UMAP 5-d + HDBSCAN) over the given MiniLM vectors; its outliers (-1) count as singletons."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    umap = UMAP(n_neighbors=min(15, len(docs) - 1), n_components=5, min_dist=0.0, metric="cosine", random_state=0)
+    hdb = HDBSCAN(min_cluster_size=min_cluster_size, metric="euclidean", cluster_selection_method="eom")
+    model = BERTopic(umap_model=umap, hdbscan_model=hdb, calculate_probabilities=False)
+    topics, _ = model.fit_transform(docs, embeddings=emb)
+    return [f"t{t}" if t != -1 else f"o{i}" for i, t in enumerate(topics)]
+
+
+def tuned_bertopic(docs: list[str], emb: np.ndarray, gold: list[str], dev: np.ndarray,
+                   grid: tuple[int, ...] = (2, 3, 5, 8, 12, 20, 30)) -> tuple[int, dict[str, dict[str, float]]] | None:
+    """BERTopic with min_cluster_size chosen on the dev items; None when bertopic is not installed."""
+    try:
+        import bertopic  # noqa: F401
+    except ImportError:
+        return None
+
+    def run(mask: np.ndarray, m: int) -> list[str]:
+        idx = np.flatnonzero(mask)
+        return bertopic_labels([docs[i] for i in idx], emb[idx], m)
+
+    g = np.asarray(gold)
+    best = max(grid, key=lambda m: bcubed(list(g[dev]), run(dev, m))[2])
+    out = {}
+    for name, mask in (("dev", dev), ("test", ~dev), ("all", np.ones_like(dev))):
+        out[name] = scores(list(g[mask]), run(mask, best))
+    return best, out

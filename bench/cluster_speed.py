@@ -73,6 +73,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--probe", type=int, default=500)
+    ap.add_argument("--ann", default="exact", choices=("exact", "auto", "usearch"), help="centroid search backend")
     args = ap.parse_args()
     n = args.n
     base_rss = rss_mb()
@@ -81,8 +82,8 @@ def main() -> None:
         probe_arts, probe_emb = arts[n:], emb[n:]
         arts, emb = arts[:n], emb[:n]
         gen_rss = rss_mb()
-        cl = StoryClusterer(use_published=dated)
-        print(f"\n== {'dated' if dated else 'undated'} corpus: {n} generated articles (rss {gen_rss - base_rss:.0f} MB for the corpus itself)")
+        cl = StoryClusterer(use_published=dated, ann=args.ann)
+        print(f"\n== {'dated' if dated else 'undated'} corpus, ann={args.ann}: {n} generated articles (rss {gen_rss - base_rss:.0f} MB for the corpus itself)")
         t0 = time.perf_counter()
         marks = {n // 4, n // 2, n}
         chunk = 1000
