@@ -73,7 +73,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--probe", type=int, default=500)
-    ap.add_argument("--ann", default="exact", choices=("exact", "auto", "usearch"), help="centroid search backend")
+    ap.add_argument("--ann", default="auto", choices=("exact", "auto", "usearch"), help="centroid search backend")
     args = ap.parse_args()
     n = args.n
     base_rss = rss_mb()

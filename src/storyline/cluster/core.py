@@ -136,10 +136,10 @@ class StoryClusterer:
             two or more. Chosen on the hard cases in bench/data/cluster_cases.jsonl (dev).
         k: candidate stories scored per article.
         use_published / use_text_dates: which date sources to read.
-        ann: 'exact' (default: numpy over the story centroids; dated articles only search their
-            date window), 'auto' (usearch HNSW past 20,000 stories when installed) or 'usearch'.
-            Not the default: in bench/cluster_speed.py the process grew by ~1 GB per 5,000
-            articles once usearch took over (linear ~7 kB/article with 'exact').
+        ann: 'auto' (default: exact numpy search over the story centroids, then usearch HNSW
+            past 20,000 stories when installed), 'exact' or 'usearch'. Dated articles always
+            search their date window exactly; the HNSW graph serves undated articles and the
+            merge pass, so their cost stays near-constant as stories accumulate.
         embedder: texts -> L2-normalised vectors; defaults to `models_registry.embed`.
 
     Learned state: `labels_` (story id per fitted article, in input order), `stories_`
@@ -162,7 +162,7 @@ class StoryClusterer:
         k: int = 24,
         use_published: bool = True,
         use_text_dates: bool = True,
-        ann: str = "exact",
+        ann: str = "auto",
         embedder: Embedder | None = None,
     ) -> None:
         self.threshold = threshold
