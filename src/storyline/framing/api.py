@@ -16,7 +16,7 @@ from typing import Any, Literal, Sequence
 
 from storyline.framing import categories as cat
 from storyline.framing.model import FramingModels, default_models
-from storyline.framing.phrases import Phrase, merge_phrases, model_phrases, pattern_phrases
+from storyline.framing.phrases import Phrase, merge_phrases, model_phrases, pattern_phrases, proper_words
 from storyline.framing.text import quoted_spans, split_sentences
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def _frame_sentences(
     by_sentence: list[list[int]] = [[] for _ in texts]
     for k, s in enumerate(scores.table.sentence):
         by_sentence[s].append(k)
+    proper = proper_words([[scores.table.tokens[k] for k in ks] for ks in by_sentence])
     out = []
     for i, text in enumerate(texts):
         ks = by_sentence[i]
@@ -92,6 +93,7 @@ def _frame_sentences(
             fm.phrase_sentence_threshold,
             fm.lexicons,
             quotes,
+            proper,
         )
         phrases = merge_phrases(found, pattern_phrases(text, quotes))
         off = offsets[i]

@@ -6,7 +6,8 @@ Two sources:
   `sentence_threshold` (both chosen by cross-validation in training); adjacent marked
   words form one phrase. Function words are never marked, nor capitalised words inside a
   sentence (names, nationalities: BABE marks "Chinese" in "Chinese virus", which would mark
-  every neutral report about China) unless they are labels ("Marxist", "Antifa");
+  every neutral report about China) unless they are labels ("Marxist", "Antifa"); a word that
+  opens a sentence counts as a name when the rest of the text writes it only capitalised;
 - patterns: hedges (a curated part of the shipped MIT list), opinion markers and unattributed assertions
   (`categories.py`). These describe stance, not loadedness, and are not in BABE's gold.
 """
@@ -57,13 +58,16 @@ def model_phrases(
     sentence_threshold: float,
     lex: Lexicons,
     quotes: list[tuple[int, int]],
+    proper: frozenset[str] = frozenset(),
 ) -> list[Phrase]:
+    """`proper`: words the surrounding text writes capitalised inside sentences and never in
+    lower case (see `proper_words`), so that they count as names even opening a sentence."""
     if sentence_score < sentence_threshold:
         return []
     marked = [
         p >= token_threshold
         and t.norm not in STOPWORDS
-        and (not _in_name(tokens, j) or cat.is_label(t.norm))
+        and (not (_in_name(tokens, j) or t.norm in proper) or cat.is_label(t.norm))
         for j, (t, p) in enumerate(zip(tokens, probs))
     ]
     groups: list[list[int]] = []
@@ -100,6 +104,20 @@ def _in_name(tokens: Sequence[Token], j: int) -> bool:
     if j > 0:
         return True
     return j + 1 < len(tokens) and tokens[j + 1].text[:1].isupper()
+
+
+def proper_words(sentences: Sequence[Sequence[Token]]) -> frozenset[str]:
+    """Words written capitalised inside a sentence and never in lower case in these sentences:
+    names and proper adjectives ("Chinese", "Kremlin"), which a sentence may also open with."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for tokens in sentences:
+        for j, t in enumerate(tokens):
+            if t.text[:1].islower():
+                lower.add(t.norm)
+            elif j > 0 and t.text[:1].isupper():
+                capital.add(t.norm)
+    return frozenset(capital - lower)
 
 
 def _only_space_between(text: str, tokens: Sequence[Token], a: int, b: int) -> bool:
