@@ -71,6 +71,7 @@ SUBJ_MASK_QUOTES = True  # subjectivity reads sentences without direct quotation
 HEAD_C = 3.0
 PCA_DIM = 64
 SUBJ_VECTOR_WEIGHT = 3.0
+LOADED_VECTOR_WEIGHT = 3.0  # block weight of the loaded model's mean-of-word-vectors (as for subjectivity)
 INNER_FOLDS = 3
 # BABE opinion labels -> subjective (the writer's own opinion) or not.
 SUBJ_MAP = {"Entirely factual": 0, "Somewhat factual but also opinionated": 0, "Expresses writer’s opinion": 1}
@@ -373,10 +374,11 @@ def word_model_oof(res: Resources, rows: np.ndarray, n_folds: int) -> tuple[np.n
 # --- sentence models --------------------------------------------------------------------
 
 _SUBJ_VEC_COL = F.SENTENCE_FEATURES.index("word_vector_mean")
+_LOADED_VEC_COL = F.SENTENCE_FEATURES.index("loaded_vector_mean")
 
 
 def sentence_dense_for(res: Resources, rows: np.ndarray, token_prob_full: np.ndarray) -> np.ndarray:
-    """SENTENCE_FEATURES for BABE rows (word_vector_mean left at 0: learned separately)."""
+    """SENTENCE_FEATURES for BABE rows (word_vector_mean, loaded_vector_mean left at 0: learned separately)."""
     texts = [res.babe.texts[i] for i in rows]
     sub = F.TokenTable(
         sentence=np.concatenate([np.full(len(res.sent_tokens[i]), n, dtype=np.int32) for n, i in enumerate(rows)]),
@@ -443,10 +445,11 @@ class SentenceFeaturizer:
 def fit_linear(
     words: sp.csr_matrix, chars: sp.csr_matrix, dense: np.ndarray, y: np.ndarray, C: float,
     weights: np.ndarray | None = None, embedding: np.ndarray | None = None, word_vectors_mean: np.ndarray | None = None,
-    class_weight: str | None = None,
+    class_weight: str | None = None, vector_col: int = _SUBJ_VEC_COL, vector_weight: float = SUBJ_VECTOR_WEIGHT,
 ) -> tuple[LinearSentenceModel, np.ndarray | None]:
     """Fit one LinearSentenceModel. With `word_vectors_mean`, also return the learned
-    direction over word vectors (to be collapsed into one scalar per word)."""
+    direction over word vectors (to be collapsed into one scalar per word, whose sentence
+    mean is the dense feature `vector_col`)."""
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0
@@ -454,7 +457,7 @@ def fit_linear(
     if embedding is not None:
         blocks.append(sp.csr_matrix(embedding))
     if word_vectors_mean is not None:
-        blocks.append(sp.csr_matrix(word_vectors_mean * SUBJ_VECTOR_WEIGHT))
+        blocks.append(sp.csr_matrix(word_vectors_mean * vector_weight))
     lr = LogisticRegression(C=C, max_iter=5000, class_weight=class_weight)
     lr.fit(sp.hstack(blocks).tocsr(), y, sample_weight=weights)
     coef = lr.coef_.ravel()
@@ -470,11 +473,11 @@ def fit_linear(
         rest = rest[embedding.shape[1]:]
     direction = None
     if word_vectors_mean is not None:
-        direction = rest * SUBJ_VECTOR_WEIGHT
+        direction = rest * vector_weight
         # the block becomes one raw (unstandardised) dense feature with weight 1
-        model.dense_mean[_SUBJ_VEC_COL] = 0.0
-        model.dense_scale[_SUBJ_VEC_COL] = 1.0
-        model.coef_dense[_SUBJ_VEC_COL] = 1.0
+        model.dense_mean[vector_col] = 0.0
+        model.dense_scale[vector_col] = 1.0
+        model.coef_dense[vector_col] = 1.0
     return model, direction
 
 
@@ -516,6 +519,7 @@ def fit_loaded_stack(res: Resources, rows: np.ndarray, accurate: bool) -> dict[s
     tok_full[tokens] = oof_tok
     word_model = fit_word_model(res, rows, tokens, wm)
     dense = sentence_dense_for(res, rows, tok_full)
+    vectors = mean_word_vectors(res, rows)
     texts = [babe.texts[i] for i in rows]
     weights = agreement_weights(babe.agreement[rows])
     # out-of-fold sentence scores on `rows` (for the phrase thresholds)
@@ -523,18 +527,31 @@ def fit_loaded_stack(res: Resources, rows: np.ndarray, accurate: bool) -> dict[s
     for a, b in StratifiedGroupKFold(INNER_FOLDS, shuffle=True, random_state=SEED + 2).split(rows, babe.y[rows], babe.groups[rows]):
         fz = SentenceFeaturizer.fit([texts[i] for i in a])
         wa, ca = fz.transform([texts[i] for i in a])
-        m, _ = fit_linear(wa, ca, dense[a], babe.y[rows][a], SENTENCE_C, weights[a])
+        m, d = fit_loaded(wa, ca, dense[a], vectors[a], babe.y[rows][a], weights[a])
         wb, cb = fz.transform([texts[i] for i in b])
-        oof_sent[b] = _logit_to_prob(m.logit(wb, cb, dense[b]))
+        db = dense[b].copy()
+        db[:, _LOADED_VEC_COL] = vectors[b] @ d
+        oof_sent[b] = _logit_to_prob(m.logit(wb, cb, db))
     thresholds = choose_phrase_thresholds(res, rows, tok_full, oof_sent)
     fz = SentenceFeaturizer.fit(texts)
     w, c = fz.transform(texts)
-    loaded, _ = fit_linear(w, c, dense, babe.y[rows], SENTENCE_C, weights)
-    out = {"word_model": word_model, "featurizer": fz, "loaded": loaded, "thresholds": thresholds,
+    loaded, direction = fit_loaded(w, c, dense, vectors, babe.y[rows], weights)
+    out = {"word_model": word_model, "featurizer": fz, "loaded": loaded, "loaded_direction": direction, "thresholds": thresholds,
            "oof_token_prob": tok_full, "dense": dense}
     if accurate and res.babe_vectors is not None:
         out["loaded_accurate"], _ = fit_linear(w, c, dense, babe.y[rows], SENTENCE_C, weights, embedding=res.babe_vectors[rows])
     return out
+
+
+def fit_loaded(
+    words: sp.csr_matrix, chars: sp.csr_matrix, dense: np.ndarray, vectors: np.ndarray, y: np.ndarray, weights: np.ndarray
+) -> tuple[LinearSentenceModel, np.ndarray]:
+    """The fast loaded-language model: tf-idf, dense features and the mean word vector of the
+    sentence, whose learned direction is collapsed into one number per vocabulary word."""
+    model, direction = fit_linear(words, chars, dense, y, SENTENCE_C, weights, word_vectors_mean=vectors,
+                                  vector_col=_LOADED_VEC_COL, vector_weight=LOADED_VECTOR_WEIGHT)
+    assert direction is not None
+    return model, direction
 
 
 def predict_loaded_stack(res: Resources, stack: dict[str, Any], rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -542,6 +559,7 @@ def predict_loaded_stack(res: Resources, stack: dict[str, Any], rows: np.ndarray
     tok_full = np.zeros(len(res.table.tokens))
     tok_full[tokens] = tp
     dense = sentence_dense_for(res, rows, tok_full)
+    dense[:, _LOADED_VEC_COL] = mean_word_vectors(res, rows) @ stack["loaded_direction"]
     w, c = stack["featurizer"].transform([res.babe.texts[i] for i in rows])
     out = {"loaded": _logit_to_prob(stack["loaded"].logit(w, c, dense)), "token_prob_full": tok_full}
     if "loaded_accurate" in stack:
@@ -760,6 +778,7 @@ def train_and_export(res: Resources, shared: Path, metrics: dict[str, Any] | Non
     w, c = fz.transform(si.texts)
     subj_model, direction = fit_linear(w, c, si.dense, subj_y, SUBJ_C, word_vectors_mean=si.mean_vectors, class_weight="balanced")
     arrays["vocab_subj"] = (res.vectors @ direction).astype(np.float32)
+    arrays["vocab_loaded"] = (res.vectors @ stack["loaded_direction"]).astype(np.float32)
     # accurate mode: the sentence embedding replaces the per-word subjectivity numbers
     subj_emb = sentence_vectors("babe_subj_masked", si.texts) if SUBJ_MASK_QUOTES else res.babe_vectors[subj_rows]
     subj_acc, _ = fit_linear(w, c, si.dense, subj_y, SUBJ_C, embedding=subj_emb, class_weight="balanced")
@@ -862,8 +881,10 @@ lexicons and the GoogleNews titles (no licence). They are read only by `bench/fr
   out of fold in training), character 3–5-grams (hashed), the word's MiniLM vector and its neighbours'
   (64-d PCA) — the vector parts are stored as one number per vocabulary word ({n_vocab} words).
 - Loaded-language sentence model: logistic regression over hashed tf-idf word 1–2-grams and character
-  2–5-grams, lexicon counts and aggregates of the word model's probabilities; sentences weighted by
-  annotator agreement. `accurate` mode adds the MiniLM sentence embedding.
+  2–5-grams, lexicon counts, aggregates of the word model's probabilities and the mean MiniLM word
+  vector of the sentence's non-stopwords (its learned direction is stored as one number per vocabulary
+  word, so no embedding runs at inference); sentences weighted by annotator agreement. `accurate` mode
+  replaces the word-vector mean with the MiniLM sentence embedding.
 - Subjectivity sentence model (separate): same feature families, trained on BABE opinion labels, plus
   the mean of a per-word subjectivity number (from MiniLM word vectors). It reads each sentence with its
   direct quotations masked (reported opinions are not the writer's; chosen by 5-fold CV on BABE, see

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 NLP_VERSION = "nlp-1"
-FRAMING_VERSION = "framing-2"
+FRAMING_VERSION = "framing-3"
 
 
 def _analysis_from_dict(d: dict[str, Any]) -> ArticleAnalysis:

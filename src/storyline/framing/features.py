@@ -161,19 +161,24 @@ SENTENCE_FEATURES = (
     "mpqa_strong", "mpqa_weak", "mpqa_strong_rate", "mpqa_negative", "hyperbolic", "spinde", "hedge",
     "quote", "log_length", "first_person", "modal", "exclamation", "question",
     "tok_max", "tok_top3", "tok_over_25", "tok_over_50", "tok_logit_max", "word_vector_mean",
+    "loaded_vector_mean",
 )
 
 
 def sentence_dense(
-    texts: Sequence[str], table: TokenTable, token_prob: np.ndarray, word_vector_score: np.ndarray, lex: Lexicons
+    texts: Sequence[str], table: TokenTable, token_prob: np.ndarray, word_vector_score: np.ndarray, lex: Lexicons,
+    loaded_vector_score: np.ndarray | None = None,
 ) -> np.ndarray:
     """Counts and aggregates per sentence, in the order of SENTENCE_FEATURES.
 
     `token_prob` is the word-level loaded-language probability of each token in `table`;
     `word_vector_score` is the per-token value of the shipped word-vector table used by the
     subjectivity model, NaN for stopwords and words outside the table (its sentence mean
-    over the other tokens is one feature).
+    over the other tokens is one feature). `loaded_vector_score` is the same for the
+    loaded-language model's word-vector table (NaN everywhere if not given).
     """
+    if loaded_vector_score is None:
+        loaded_vector_score = np.full(len(table.tokens), np.nan)
     n = len(texts)
     out = np.zeros((n, len(SENTENCE_FEATURES)), dtype=np.float64)
     per_sentence: list[list[int]] = [[] for _ in range(n)]
@@ -205,6 +210,7 @@ def sentence_dense(
             sum(1 for p in probs if p > 0.5),
             math.log(probs[0] + 1e-3),
             _nanmean(word_vector_score[ks]),
+            _nanmean(loaded_vector_score[ks]),
         ]
     return out
 

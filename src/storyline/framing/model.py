@@ -10,8 +10,10 @@ Four linear models share the features of `features.py`:
 - headline model (clickbait vs news headlines, Chakraborty et al. 2016).
 
 Per-word weights derived from MiniLM word vectors are stored as one scalar per word and
-model, so no embedding is computed at run time. `accurate=True` adds MiniLM sentence
-embeddings (slower; see PROVENANCE.md for the figures of both modes).
+model (the word model's own and neighbour weights, and a mean-of-word-vectors term for each
+of the loaded-language and subjectivity sentence models), so no embedding is computed at
+run time. `accurate=True` adds MiniLM sentence embeddings (slower; see PROVENANCE.md for
+the figures of both modes).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from storyline.framing.text import STOPWORDS
 log = logging.getLogger(__name__)
 
 MODEL_FILE = DATA_DIR / "framing_models.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: per-word loaded-language vector scores (vocab_loaded), SENTENCE_FEATURES + loaded_vector_mean
 
 
 class FramingModelError(StorylineError):
@@ -209,6 +211,7 @@ class FramingModels:
             babe_default=float(arrays["babe_lex_default"][0]),
         )
         self.vocab_subj = arrays["vocab_subj"].astype(np.float64)
+        self.vocab_loaded = arrays["vocab_loaded"].astype(np.float64)
         size = self.meta["sentence_hash_features"]
         self.idf_words = HashedTfidf(dense_vector(arrays["idf_words_idx"], arrays["idf_words_val"], size))
         self.idf_chars = HashedTfidf(dense_vector(arrays["idf_chars_idx"], arrays["idf_chars_val"], size))
@@ -240,14 +243,17 @@ class FramingModels:
 
     # --- scoring ---------------------------------------------------------------------
 
-    def subjectivity_word_scores(self, table: TokenTable) -> np.ndarray:
+    def word_vector_scores(self, table: TokenTable) -> tuple[np.ndarray, np.ndarray]:
+        """Per token: the subjectivity and loaded-language word-vector numbers (NaN for
+        stopwords and words outside the vocabulary)."""
         get = self.word_model.vocab.get
-        out = np.full(len(table.tokens), np.nan)
-        for k, t in enumerate(table.tokens):
-            i = get(t.norm)
-            if i is not None and t.norm not in STOPWORDS:
-                out[k] = self.vocab_subj[i]
-        return out
+        idx = np.array([i if (i := get(t.norm)) is not None and t.norm not in STOPWORDS else -1 for t in table.tokens], dtype=np.int64)
+        subj = np.full(len(idx), np.nan)
+        loaded = np.full(len(idx), np.nan)
+        ok = idx >= 0
+        subj[ok] = self.vocab_subj[idx[ok]]
+        loaded[ok] = self.vocab_loaded[idx[ok]]
+        return subj, loaded
 
     def score(self, texts: Sequence[str], accurate: bool = False) -> SentenceScores:
         texts = list(texts)
@@ -255,8 +261,8 @@ class FramingModels:
         token_prob = self.word_model.probabilities(table, self.lexicons)
         if not texts:
             return SentenceScores(np.zeros(0), np.zeros(0), table, token_prob)
-        word_scores = self.subjectivity_word_scores(table)
-        dense = sentence_dense(texts, table, token_prob, word_scores, self.lexicons)
+        word_scores, loaded_scores = self.word_vector_scores(table)
+        dense = sentence_dense(texts, table, token_prob, word_scores, self.lexicons, loaded_scores)
         hw, hc = self._hashers
         words = self.idf_words.transform(hw.transform(texts))
         chars = self.idf_chars.transform(hc.transform(texts))
@@ -277,7 +283,7 @@ class FramingModels:
             if changed:
                 mt = [masked[i] for i in changed]
                 sub, keep = unquoted_tokens(table, changed)
-                d = sentence_dense(mt, sub, token_prob[keep], word_scores[keep], self.lexicons)
+                d = sentence_dense(mt, sub, token_prob[keep], word_scores[keep], self.lexicons, loaded_scores[keep])
                 e = None
                 if emb is not None:
                     from storyline.models_registry import embed
