@@ -965,8 +965,11 @@ def main(argv: list[str] | None = None) -> int:
     res = prepare(args.shared)
     metrics: dict[str, Any] | None = None
     if args.cv:
-        metrics = {"loaded_cv": {}}
-        for scheme in args.schemes.split(","):
+        schemes = args.schemes.split(",")
+        # schemes not re-run keep their figures from the last run (same code: the model is deterministic)
+        previous = json.loads(METRICS_FILE.read_text(encoding="utf-8")).get("loaded_cv", {}) if METRICS_FILE.exists() else {}
+        metrics = {"loaded_cv": {k: v for k, v in previous.items() if k not in schemes}}
+        for scheme in schemes:
             log.info("cross-validation: %s", scheme)
             metrics["loaded_cv"][scheme] = run_cv(res, scheme, n_jobs=args.jobs)
             log.info("%s", json.dumps(metrics["loaded_cv"][scheme]))
