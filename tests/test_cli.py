@@ -99,3 +99,17 @@ def test_every_command_is_documented_in_readme() -> None:
 def test_python_dash_m_works() -> None:
     res = subprocess.run([sys.executable, "-m", "storyline", "--version"], capture_output=True, text=True)
     assert res.returncode == 0 and "storyline" in res.stdout
+
+
+def test_stories_lists_and_consolidates_on_demand(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["--db", db, "ingest", str(EXAMPLES / "seeds"), "--offline"]).exit_code == 0
+    listed = runner.invoke(app, ["--db", db, "--json", "stories"])
+    assert listed.exit_code == 0, listed.output
+    before = json.loads(listed.stdout)
+    assert sum(len(s["article_ids"]) for s in before) == 5
+    again = runner.invoke(app, ["--db", db, "--json", "stories", "--consolidate"])
+    assert again.exit_code == 0, again.output
+    assert "Consolidation:" in again.stderr
+    after = json.loads(again.stdout)
+    assert sorted(a for s in after for a in s["article_ids"]) == sorted(a for s in before for a in s["article_ids"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -192,12 +193,22 @@ class _stage_progress:
 
 
 @app.command()
-def stories(limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
+def stories(
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
+    consolidate: Annotated[bool, typer.Option(
+        "--consolidate", help="First run the merge/move/split pass over all stored stories (logged in story_changes).")] = False,
+) -> None:
     """List stories (clustering any stored articles not yet in one), largest first."""
-    from storyline.cluster import cluster_store
+    from storyline.cluster import cluster_store, consolidate_store
 
     with _open_store() as store:
         items = cluster_store(store)
+        if consolidate:
+            changes = consolidate_store(store)
+            kinds = Counter(c.kind for c in changes)
+            summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no changes"
+            err.print(f"Consolidation: {summary}.", markup=False)
+            items = cluster_store(store)
     items = sorted(items, key=lambda s: (-len(s.article_ids), s.first_seen or ""))[:limit]
     if state.as_json:
         out.print_json(data=[s.to_dict() for s in items])
