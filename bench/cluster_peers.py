@@ -1,10 +1,14 @@
 """Peer methods measured in the same run as Storyline's clusterer (bench only).
 
 - average-linkage agglomerative clustering over a precomputed similarity matrix (TF-IDF or
-  MiniLM), optionally gated by a date window, with its threshold tuned on the dev half.
+  MiniLM), optionally gated by a date window, with its threshold tuned on the dev half;
+- BERTopic over the same MiniLM vectors, `min_cluster_size` tuned on the dev half (if installed).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -26,18 +30,23 @@ def agglomerative(sim: np.ndarray, threshold: float) -> np.ndarray:
     return fcluster(z, 1.0 - threshold, "distance")
 
 
+def _tuned(run: Callable[[np.ndarray, Any], Sequence[Any]], gold: list[str], dev: np.ndarray,
+           grid: Iterable[Any]) -> tuple[Any, dict[str, dict[str, float]]]:
+    """The grid value best on the dev items (clustered alone); scores of dev, test (held out) and all."""
+    g = np.asarray(gold)
+    best = max(grid, key=lambda p: bcubed(list(g[dev]), list(run(dev, p)))[2])
+    splits = (("dev", dev), ("test", ~dev), ("all", np.ones_like(dev)))
+    return best, {name: scores(list(g[mask]), list(run(mask, best))) for name, mask in splits}
+
+
 def tuned_agglomerative(sim: np.ndarray, gold: list[str], dev: np.ndarray, grid: np.ndarray) -> tuple[float, dict[str, dict[str, float]]]:
     """Threshold chosen on the dev items (clustered alone); scores of dev, test (held out) and all."""
     def run(mask: np.ndarray, t: float) -> np.ndarray:
         idx = np.flatnonzero(mask)
         return agglomerative(sim[np.ix_(idx, idx)], t)
 
-    g = np.asarray(gold)
-    best_t = max(grid, key=lambda t: bcubed(list(g[dev]), list(run(dev, t)))[2])
-    out = {}
-    for name, mask in (("dev", dev), ("test", ~dev), ("all", np.ones_like(dev))):
-        out[name] = scores(list(g[mask]), list(run(mask, best_t)))
-    return float(best_t), out
+    best, out = _tuned(run, gold, dev, grid)
+    return float(best), out
 
 
 def date_gate(sim: np.ndarray, days: np.ndarray, window: int) -> np.ndarray:
@@ -71,9 +80,4 @@ def tuned_bertopic(docs: list[str], emb: np.ndarray, gold: list[str], dev: np.nd
         idx = np.flatnonzero(mask)
         return bertopic_labels([docs[i] for i in idx], emb[idx], m)
 
-    g = np.asarray(gold)
-    best = max(grid, key=lambda m: bcubed(list(g[dev]), run(dev, m))[2])
-    out = {}
-    for name, mask in (("dev", dev), ("test", ~dev), ("all", np.ones_like(dev))):
-        out[name] = scores(list(g[mask]), run(mask, best))
-    return best, out
+    return _tuned(run, gold, dev, grid)

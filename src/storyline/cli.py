@@ -199,7 +199,7 @@ def stories(
         "--consolidate", help="First run the merge/move/split pass over all stored stories (logged in story_changes).")] = False,
 ) -> None:
     """List stories (clustering any stored articles not yet in one), largest first."""
-    from storyline.cluster import cluster_store, consolidate_store
+    from storyline.cluster import all_stories, cluster_store, consolidate_store
 
     with _open_store() as store:
         items = cluster_store(store)
@@ -208,7 +208,7 @@ def stories(
             kinds = Counter(c.kind for c in changes)
             summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no changes"
             err.print(f"Consolidation: {summary}.", markup=False)
-            items = cluster_store(store)
+            items = all_stories(store)  # as the pass wrote them
     items = sorted(items, key=lambda s: (-len(s.article_ids), s.first_seen or ""))[:limit]
     if state.as_json:
         out.print_json(data=[s.to_dict() for s in items])

@@ -33,6 +33,7 @@ from storyline.compare.measures import (
     CLASS_LABELS,
     Normalised,
     agree,
+    clause_around,
     measure_class,
     measure_keys,
     value_role,
@@ -389,12 +390,7 @@ def value_phrase(sentence: str, start: int, end: int, before: int = 5, after: in
     """The words around a figure within its clause: "rose to 15 on Wednesday", "8% of its workforce"."""
     if not (0 <= start <= end <= len(sentence)):
         return ""
-    left = sentence[:start]
-    cuts = list(_PHRASE_BOUNDARY.finditer(left))
-    left = left[cuts[-1].end():] if cuts else left
-    right = sentence[end:]
-    cut = _PHRASE_BOUNDARY.search(right)
-    right = right[:cut.start()] if cut else right
+    left, right = clause_around(sentence, start, end, _PHRASE_BOUNDARY)
     lw = left.split()
     lw = lw[-before:] if before else []
     while lw and lw[0].casefold() in ("or", "and", "with", "of", "to", "the", "a", "an"):

@@ -230,17 +230,22 @@ for _key, _words in {
 _BOUNDARY = re.compile(r"[,;:()]|\d|\b(?:and|but|while|with|or)\b", re.I)
 
 
+def clause_around(sentence: str, start: int, end: int, boundary: re.Pattern[str]) -> tuple[str, str]:
+    """The text left and right of `sentence[start:end]`, each cut at the nearest `boundary` match."""
+    before = sentence[:start]
+    cuts = list(boundary.finditer(before))
+    left = before[cuts[-1].end():] if cuts else before
+    after = sentence[end:]
+    cut = boundary.search(after)
+    return left, after[:cut.start()] if cut else after
+
+
 def measure_keys(sentence: str, q_start: int, q_end: int) -> frozenset[str]:
     """Measure words in the clause segment around a figure, up to the next comma or number.
 
     "The project is expected to cost $1.2bn, with $400 million coming from public funds":
     $1.2bn -> {cost}, $400 million -> {funding}.
     """
-    before = sentence[:q_start]
-    cuts = list(_BOUNDARY.finditer(before))
-    seg_before = before[cuts[-1].end():] if cuts else before
-    after = sentence[q_end:]
-    cut = _BOUNDARY.search(after)
-    seg_after = after[:cut.start()] if cut else after
+    seg_before, seg_after = clause_around(sentence, q_start, q_end, _BOUNDARY)
     words = re.findall(r"[A-Za-z][A-Za-z\-]*", seg_before + " " + seg_after)
     return frozenset(_MEASURE_KEYS[w.casefold()] for w in words if w.casefold() in _MEASURE_KEYS)
