@@ -13,8 +13,11 @@ The whole corpus is clustered in one run; then each case is also run undated (te
 Held-out sets, same format, written by separate sessions that never saw the code or the dev
 cases: cluster_cases_heldout.jsonl (7 cases, 27 articles: quarterly results, floods years
 apart, two events of one minister in one week, a mine collapse in three angles, a concert and
-a rally at one arena, a syndicated wire story, a collapse and its inquiry) and
-cluster_cases_blind2.jsonl.
+a rally at one arena, a syndicated wire story, a collapse and its inquiry), cluster_cases_blind2.jsonl (8 cases, 33 articles) and
+cluster_cases_blind3.jsonl (9 cases, 44 articles: two quakes nine days apart, three quarterly
+results, a verdict in four angles, a developing fire and a tram crash in one city, a wire story
+in four copies, shared names, two visits 14 months apart, a brief and an analysis, two port
+strikes with one undated article).
 
 Seeds: examples/seeds/*.txt ingested (cleaned) into a temporary store and analysed as
 `storyline analyze` does (event dates from the text, then `cluster_store`); expected: 001-004 one story, 000 a separate story linked as related.
@@ -36,9 +39,10 @@ from storyline.models import Article
 
 DATA = Path(__file__).resolve().parent / "data"
 # dev: written with the code and used to choose figure_bonus; the others were written by
-# sessions that never saw the code or the dev cases (blind held-out sets)
+# sessions that never saw the code or the dev cases (blind held-out sets). Held-out 1 and 2
+# have since been used for error analysis; held-out 3 is the blind one.
 CASE_FILES = {"dev": DATA / "cluster_cases.jsonl", "held-out 1": DATA / "cluster_cases_heldout.jsonl",
-              "held-out 2": DATA / "cluster_cases_blind2.jsonl"}
+              "held-out 2": DATA / "cluster_cases_blind2.jsonl", "held-out 3": DATA / "cluster_cases_blind3.jsonl"}
 SEEDS = cd.ROOT / "examples" / "seeds"
 
 
