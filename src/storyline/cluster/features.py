@@ -47,6 +47,12 @@ _NUMWORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "
 _FIGURE = re.compile(
     r"(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|percent|per cent|million|billion|trillion|bn|m\b|"
     r"(?:st|nd|rd|th)\b|-(?:day|year|month|week|point|hour)s?)?", re.I)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Days of the month and clock times are dates, not figures: "June 18" in two datelines is no shared specific.
+_DATE_OR_TIME = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])|\b\d{{1,2}}:\d{{2}}|\b\d{{1,2}}\.\d{{2}}\s*[ap]\.?m\b\.?",
+    re.I)
 _NUMWORD_FIG = re.compile(r"\b(?P<w>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)-(?P<u>day|year|month|week|point|hour)\b", re.I)
 
 
@@ -143,6 +149,7 @@ def _names(text: str) -> list[str]:
 
 def _figures(text: str) -> list[str]:
     out = []
+    text = _DATE_OR_TIME.sub(" ", text)
     for m in _FIGURE.finditer(text):
         num = m["num"].replace(",", "")
         unit = (m["unit"] or "").lower().replace("per cent", "%").replace("percent", "%").replace("bn", "billion")

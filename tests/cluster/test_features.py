@@ -1,0 +1,23 @@
+"""Cluster features of one article: the figures that identify an occurrence."""
+
+from storyline.cluster.features import article_features
+from storyline.models import Article
+
+
+def _figures(title: str, text: str) -> frozenset[int]:
+    return article_features(Article(id="a", input="a", kind="text", title=title, text=text)).figures
+
+
+def test_figures_keep_amounts_rates_and_ordinals() -> None:
+    with_figures = _figures("Rate held at 4.25%", "The bank kept $2.4 million aside on the 80th anniversary.")
+    assert len(with_figures) == 3
+
+
+def test_days_of_the_month_and_clock_times_are_not_figures() -> None:
+    # two datelines of the same day must not count as a shared specific
+    assert _figures("Vote today", "YSTREL, June 18 (Wire) - At 11:40 on 18 June the count began.") == frozenset()
+    assert _figures("Vote today", "Polls closed at 9.30 pm on Mar. 3rd.") == frozenset()
+
+
+def test_a_date_does_not_hide_the_figure_next_to_it() -> None:
+    assert _figures("Cut", "May 9, 2025: the rate fell to 4.25%.") == _figures("Cut", "The rate fell to 4.25%.")
