@@ -194,3 +194,32 @@ def test_shared_figure_on_the_same_dates_is_evidence_of_one_event() -> None:
     undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in QUAKE]
     labels = StoryClusterer(embedder=fake_embed).fit(undated).labels_
     assert labels[0] != labels[1]
+
+
+def test_lead_event_days_resolve_weekdays_against_the_published_day() -> None:
+    from storyline.cluster.when import lead_event_days
+
+    wednesday = dt.date(2025, 11, 19)
+    days = lead_event_days("Seven rescued", "Rescuers reached them late on Wednesday, a day after the roof fall on Tuesday.", wednesday)
+    assert days == {dt.date(2025, 11, 19), dt.date(2025, 11, 18)}
+    assert lead_event_days(None, "Yesterday the board voted. Last Wednesday it met.", wednesday) == {
+        dt.date(2025, 11, 18), dt.date(2025, 11, 12)}
+    # plans are not events yet
+    assert lead_event_days(None, "The minister will visit on Friday. Talks resume next Monday.", wednesday) == frozenset()
+
+
+MINE = [
+    art("c1", "Rescue crews reach trapped men", "Seven men were brought up late on Wednesday after the roof fall at Karrow Deep on Tuesday.",
+        "2025-11-19", "A"),
+    art("c2", "Operator fined three times in four years", "Stannick Minerals, owner of the pit where a roof fell on Tuesday, paid penalties before.",
+        "2025-11-19", "B"),
+]
+
+
+def test_a_shared_lead_day_joins_differently_told_reports_when_enabled() -> None:
+    assert len(set(StoryClusterer(embedder=fake_embed).fit(MINE).labels_)) == 2  # default: off
+    joined = StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(MINE).labels_
+    assert joined[0] == joined[1]
+    # the bonus needs dates: without them the same texts stay apart
+    undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
+    assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(undated).labels_)) == 2

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils import murmurhash3_32
 
-from storyline.cluster.when import parse_date, text_event_date
+from storyline.cluster.when import lead_event_days, parse_date, text_event_date
 from storyline.models import Article
 
 __all__ = ["ArticleFeatures", "embedding_text", "lexical_counts", "specifics", "article_features", "N_HASH"]
@@ -74,6 +74,7 @@ class ArticleFeatures:
     date_evidence: tuple[str, ...] = field(default_factory=tuple)
     n_words: int = 0
     figures: frozenset[int] = frozenset()  # hashed figures of headline and lead ("#4-day", "#80th")
+    lead_days: frozenset[int] = frozenset()  # days the lead names ("on Tuesday"), ordinals; dated articles only
 
 
 def embedding_text(article: Article) -> str:
@@ -225,6 +226,8 @@ def article_features(
             f.date_evidence = ev2.evidence
     if span is not None:
         f.day, f.day_end = span[0].toordinal(), span[1].toordinal()
+        if f.precision == "day" and f.date_source in ("published", "override"):
+            f.lead_days = frozenset(d.toordinal() for d in lead_event_days(article.title, article.text or "", span[0]))
     return f
 
 

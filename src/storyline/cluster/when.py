@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["DateEvidence", "text_event_date", "parse_date"]
+__all__ = ["DateEvidence", "text_event_date", "parse_date", "lead_event_days"]
 
 Precision = Literal["day", "month", "year"]
 
@@ -261,3 +261,37 @@ def text_event_date(text: str, title: str | None = None, published: str | dt.dat
                 return DateEvidence(d, "month", (f"\"{q}\"", *evidence[:3]), conf)
         return DateEvidence(dt.date(year, 1, 1), "year", tuple(evidence[:4]), conf)
     return None
+
+
+# --- the days a dated article's lead says things happened ---------------------------------
+
+_LEAD_DAY = re.compile(r"\b(?:(next|last|this|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|plans? to|(?:is|are) due|expected to|scheduled|set to)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+LEAD_DAY_WORDS = 80  # words of body text read for weekday references (the lead)
+
+
+def lead_event_days(title: str | None, text: str, published: dt.date) -> frozenset[dt.date]:
+    """Days the headline and lead place events on: "on Tuesday", "Monday's attack", "yesterday".
+
+    Each weekday resolves to the latest such day on or before `published` (news reports the
+    past; sentences about plans, "will ... on Friday", are skipped). Two reports of one event
+    name the same day whatever their wording: "a roof fall on Tuesday" and "Tuesday's collapse".
+    """
+    lead = " ".join(text.split()[:LEAD_DAY_WORDS])
+    days: set[dt.date] = set()
+    for sentence in _SENTENCE_END.split(f"{title or ''}. {lead}"):
+        if _FUTURE.search(sentence):
+            continue
+        for m in _LEAD_DAY.finditer(sentence):
+            if m[3]:
+                days.add(published - dt.timedelta(days=1))
+                continue
+            qualifier = (m[1] or "").lower()
+            if qualifier in ("next", "this", "coming"):
+                continue
+            back = (published.weekday() - _WEEKDAYS.index(m[2].lower())) % 7
+            if qualifier == "last" and back == 0:
+                back = 7
+            days.add(published - dt.timedelta(days=back))
+    return frozenset(days)
