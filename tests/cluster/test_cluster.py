@@ -216,10 +216,27 @@ MINE = [
 ]
 
 
-def test_a_shared_lead_day_joins_differently_told_reports_when_enabled() -> None:
-    assert len(set(StoryClusterer(embedder=fake_embed).fit(MINE).labels_)) == 2  # default: off
+def test_a_shared_lead_day_joins_differently_told_reports() -> None:
+    assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=0.0).fit(MINE).labels_)) == 2
     joined = StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(MINE).labels_
     assert joined[0] == joined[1]
     # the bonus needs dates: without them the same texts stay apart
     undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
     assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(undated).labels_)) == 2
+
+
+TRAMS = [
+    art("t1", "Tram derails at Fennick Square",
+        "A line 4 tram left the rails at Fennick Square in Dellmoor on Tuesday; six passengers were hurt.", "2021-11-02", "A"),
+    art("t2", "Second Dellmoor derailment",
+        "An empty tram came off the track near Harrow Gate on Saturday, the second Dellmoor derailment since Tuesday.",
+        "2021-11-06", "B"),
+]
+
+
+def test_the_day_a_lead_reports_first_tells_two_occurrences_apart() -> None:
+    # the second derailment's lead recalls the first one's day, but reports its own first
+    assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=0.0, day_conflict_penalty=0.0).fit(TRAMS).labels_)) == 1
+    apart = StoryClusterer(embedder=fake_embed, day_bonus=0.0, day_conflict_penalty=2.5)
+    assert len(set(apart.fit(TRAMS).labels_)) == 2
+    assert not apart.changes_  # the merge pass weighs the days as attaching does: no merge-then-split churn

@@ -109,6 +109,7 @@ class _Story:
     figures: Counter[int] = field(default_factory=Counter)  # figures of the confidently dated members
     all_figures: Counter[int] = field(default_factory=Counter)  # figures of every member
     lead_days: Counter[int] = field(default_factory=Counter)  # days the members' leads name ("on Tuesday")
+    main_days: Counter[int] = field(default_factory=Counter)  # the first day each member's lead names
 
     @property
     def n(self) -> int:
@@ -139,9 +140,11 @@ class StoryClusterer:
             member's ("a roof fall on Tuesday", "Tuesday's collapse"): reports of one occurrence
             agree on when it happened however differently they tell it. On BASIL dev, pairs of one
             event share a lead day 61/150 times, pairs of different events within 7 days 4/99.
-            Off by default: 2.0 (best on dev) joined same-day coverage written from different
-            angles but, on a blind set, also same-day events in one city that share a name
-            (bench/README.md, "lead days").
+        day_conflict_penalty: z-score penalty when the first day an article's lead names (the
+            news itself) lies two or more days from that of every member: the second derailment
+            "on Saturday" is not the one "on Tuesday" its lead recalls. Both values were chosen on
+            the dev corpora in bench/data (BASIL even years, cluster_cases*, cluster_dev_*); a
+            larger bonus (2) merged same-day events in one city that share a name.
         k: candidate stories scored per article.
         use_published / use_text_dates: which date sources to read.
         ann: 'auto' (default: exact numpy search over the story centroids, then usearch HNSW
@@ -167,7 +170,8 @@ class StoryClusterer:
         undated_penalty: float = 0.0,
         anchor_penalty: float = 3.0,
         figure_bonus: float = 2.0,
-        day_bonus: float = 0.0,
+        day_bonus: float = 1.0,
+        day_conflict_penalty: float = 1.0,
         k: int = 24,
         use_published: bool = True,
         use_text_dates: bool = True,
@@ -185,6 +189,7 @@ class StoryClusterer:
         self.anchor_penalty = anchor_penalty
         self.figure_bonus = figure_bonus
         self.day_bonus = day_bonus
+        self.day_conflict_penalty = day_conflict_penalty
         self.k = k
         self.use_published = use_published
         self.use_text_dates = use_text_dates
@@ -228,7 +233,7 @@ class StoryClusterer:
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
             "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
-            "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "day_bonus", "k", "use_published", "use_text_dates", "ann")}
+            "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "day_bonus", "day_conflict_penalty", "k", "use_published", "use_text_dates", "ann")}
 
     # -- public API ----------------------------------------------------------------
     def fit(
@@ -420,12 +425,25 @@ class StoryClusterer:
             # occurrence; across time it is not (articles cite earlier occurrences' figures).
             shared = sum(1 for f in it.feats.figures if s.all_figures[f] > (1 if exclude_self else 0))
             pen -= self.figure_bonus * min(shared, 2) / 2
-        if self.day_bonus and it.feats.lead_days and lo is not None and self._confident(it.conf):
-            if any(s.lead_days[d] > (1 if exclude_self else 0) for d in it.feats.lead_days):
-                pen -= self.day_bonus
+        if it.feats.lead_days and lo is not None and self._confident(it.conf):
+            pen -= self._lead_day_evidence(it, s, exclude_self)
         z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
         tau = self.threshold * it.r * (r_sum / n)
         return z - tau, f"z={z:.2f} tau={tau:.2f}"
+
+    def _lead_day_evidence(self, it: _Item, s: _Story, exclude_self: bool) -> float:
+        """`day_bonus` if the article's lead names a day a member's lead names; `-day_conflict_penalty`
+        if the first day its lead names (the news itself) lies two or more days from every
+        member's; else 0."""
+        own = it.feats.lead_days if exclude_self else frozenset()
+        days = [d for d, c in s.lead_days.items() if c - (1 if d in own else 0) > 0]
+        if self.day_bonus and any(d in it.feats.lead_days for d in days):
+            return self.day_bonus
+        main = it.feats.main_day
+        mains = [d for d, c in s.main_days.items() if c - (1 if exclude_self and d == main else 0) > 0]
+        if self.day_conflict_penalty and main is not None and mains and min(abs(main - d) for d in mains) >= 2:
+            return -self.day_conflict_penalty
+        return 0.0
 
     def _span_without(self, s: _Story, idx: int) -> tuple[int | None, int | None]:
         los = [self._items[i].lo for i in s.members if i != idx and self._confident(self._items[i].conf)]
@@ -520,6 +538,8 @@ class StoryClusterer:
         s.r_sum += it.r
         s.all_figures.update(it.feats.figures)
         s.lead_days.update(it.feats.lead_days)
+        if it.feats.main_day is not None:
+            s.main_days[it.feats.main_day] += 1
         if it.lo is not None and self._confident(it.conf):
             s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
             s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
@@ -539,6 +559,8 @@ class StoryClusterer:
         s.lo, s.hi = self._span_without(s, -1)
         s.all_figures.subtract(it.feats.figures)
         s.lead_days.subtract(it.feats.lead_days)
+        if it.feats.main_day is not None:
+            s.main_days[it.feats.main_day] -= 1
         if it.lo is not None and self._confident(it.conf):
             s.figures.subtract(it.feats.figures)
         it.story = ""
@@ -586,8 +608,21 @@ class StoryClusterer:
         if w_n > 0 and a.n_ent and b.n_ent:
             z += w_n * bg["ent"].z(dot(a.ent, b.ent) / (na * nb))
             total += w_n
+        if a.lo is not None and b.lo is not None:
+            pen -= self._story_day_evidence(a, b)
         tau = self.threshold * (a.r_sum / na) * (b.r_sum / nb)
         return z / total - pen - tau
+
+    def _story_day_evidence(self, a: _Story, b: _Story) -> float:
+        """`_lead_day_evidence` between two stories (so merges and splits weigh the days alike)."""
+        days_a = {d for d, c in a.lead_days.items() if c > 0}
+        if self.day_bonus and any(b.lead_days[d] > 0 for d in days_a):
+            return self.day_bonus
+        mains_a = [d for d, c in a.main_days.items() if c > 0]
+        mains_b = [d for d, c in b.main_days.items() if c > 0]
+        if self.day_conflict_penalty and mains_a and mains_b and min(abs(x - y) for x in mains_a for y in mains_b) >= 2:
+            return -self.day_conflict_penalty
+        return 0.0
 
     def consolidate(self, rounds: int = 3) -> list[StoryChange]:
         """Merge stories that belong together, move or split off misfits; returns the changes."""
@@ -649,6 +684,7 @@ class StoryClusterer:
         keep.figures.update(gone.figures)
         keep.all_figures.update(gone.all_figures)
         keep.lead_days.update(gone.lead_days)
+        keep.main_days.update(gone.main_days)
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi)  # type: ignore[type-var]

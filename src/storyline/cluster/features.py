@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils import murmurhash3_32
 
-from storyline.cluster.when import lead_event_days, parse_date, text_event_date
+from storyline.cluster.when import lead_days_in_order, parse_date, text_event_date
 from storyline.models import Article
 
 __all__ = ["ArticleFeatures", "embedding_text", "lexical_counts", "specifics", "article_features", "N_HASH"]
@@ -75,6 +75,7 @@ class ArticleFeatures:
     n_words: int = 0
     figures: frozenset[int] = frozenset()  # hashed figures of headline and lead ("#4-day", "#80th")
     lead_days: frozenset[int] = frozenset()  # days the lead names ("on Tuesday"), ordinals; dated articles only
+    main_day: int | None = None  # the first of them: usually the day of the news itself
 
 
 def embedding_text(article: Article) -> str:
@@ -227,7 +228,8 @@ def article_features(
     if span is not None:
         f.day, f.day_end = span[0].toordinal(), span[1].toordinal()
         if f.precision == "day" and f.date_source in ("published", "override"):
-            f.lead_days = frozenset(d.toordinal() for d in lead_event_days(article.title, article.text or "", span[0]))
+            named = [d.toordinal() for d in lead_days_in_order(article.title, article.text or "", span[0])]
+            f.lead_days, f.main_day = frozenset(named), (named[0] if named else None)
     return f
 
 

@@ -278,14 +278,19 @@ def lead_event_days(title: str | None, text: str, published: dt.date) -> frozens
     past; sentences about plans, "will ... on Friday", are skipped). Two reports of one event
     name the same day whatever their wording: "a roof fall on Tuesday" and "Tuesday's collapse".
     """
+    return frozenset(lead_days_in_order(title, text, published))
+
+
+def lead_days_in_order(title: str | None, text: str, published: dt.date) -> list[dt.date]:
+    """`lead_event_days` in the order the text names them (the first is usually the news itself)."""
     lead = " ".join(text.split()[:LEAD_DAY_WORDS])
-    days: set[dt.date] = set()
+    days: list[dt.date] = []
     for sentence in _SENTENCE_END.split(f"{title or ''}. {lead}"):
         if _FUTURE.search(sentence):
             continue
         for m in _LEAD_DAY.finditer(sentence):
             if m[3]:
-                days.add(published - dt.timedelta(days=1))
+                days.append(published - dt.timedelta(days=1))
                 continue
             qualifier = (m[1] or "").lower()
             if qualifier in ("next", "this", "coming"):
@@ -293,5 +298,5 @@ def lead_event_days(title: str | None, text: str, published: dt.date) -> frozens
             back = (published.weekday() - _WEEKDAYS.index(m[2].lower())) % 7
             if qualifier == "last" and back == 0:
                 back = 7
-            days.add(published - dt.timedelta(days=back))
-    return frozenset(days)
+            days.append(published - dt.timedelta(days=back))
+    return list(dict.fromkeys(days))
