@@ -208,6 +208,15 @@ def test_lead_event_days_resolve_weekdays_against_the_published_day() -> None:
     assert lead_event_days(None, "The minister will visit on Friday. Talks resume next Monday.", wednesday) == frozenset()
 
 
+
+def test_the_first_day_a_lead_names_comes_first() -> None:
+    from storyline.cluster.when import lead_days_in_order
+
+    saturday = dt.date(2021, 11, 6)
+    lead = "A tram derailed on Saturday, the second derailment since Tuesday; on Tuesday six were hurt."
+    assert lead_days_in_order("Second derailment", lead, saturday) == [dt.date(2021, 11, 6), dt.date(2021, 11, 2)]
+
+
 MINE = [
     art("c1", "Rescue crews reach trapped men", "Seven men were brought up late on Wednesday after the roof fall at Karrow Deep on Tuesday.",
         "2025-11-19", "A"),
