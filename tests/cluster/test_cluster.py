@@ -104,6 +104,23 @@ def test_batch_equals_stream() -> None:
     assert batch == stream  # same founders -> same ids
 
 
+def test_split_check_cuts_a_chained_story_in_two() -> None:
+    """Two events drawn into one story (as streaming drift can do) come apart; one event stays whole."""
+    undated = [art(a.id, a.title or "", a.text or "", None, a.outlet) for a in CORPUS]
+    rate, fire = undated[:2], undated[4:]
+    cl = StoryClusterer(embedder=fake_embed).fit(rate + fire, consolidate=False)
+    assert cl.story_of("m1") == cl.story_of("m2") != cl.story_of("f1") == cl.story_of("f2")
+    kept, _ = cl._merge(cl.story_of("m1"), cl.story_of("f1"))  # force the chained story
+    changes = cl.consolidate()
+    assert cl.story_of("m1") == cl.story_of("m2") == kept
+    assert cl.story_of("f1") == cl.story_of("f2") != kept
+    assert [c.kind for c in changes] == ["split"] and "bisect" in changes[0].detail
+
+    same = [art(f"r{i}", a.title or "", a.text or "", None, a.outlet) for i, a in enumerate(rate * 2)]
+    cl = StoryClusterer(embedder=fake_embed).fit(same)
+    assert len(set(cl.labels_)) == 1
+
+
 def test_independent_sources() -> None:
     members = [
         ("a", "Reuters", None, None),
@@ -120,6 +137,8 @@ def test_invalid_params_explain() -> None:
         StoryClusterer(threshold=0)
     with pytest.raises(ValueError, match="weights"):
         StoryClusterer(weights=(0, 0, 0))
+    with pytest.raises(ValueError, match="bisect_min"):
+        StoryClusterer(bisect_min=0)
 
 
 # -- store --------------------------------------------------------------------------------

@@ -67,6 +67,19 @@ def add(a: Sparse, b: Sparse, scale: float = 1.0) -> Sparse:
     return uniq[keep].astype(np.int32), summed[keep].astype(np.float32)
 
 
+def gram(vectors: list[Sparse]) -> np.ndarray:
+    """All pairwise dot products of these sparse vectors (dense n x n)."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.cumsum([0] + [len(k) for k, _ in vectors])
+    if indptr[-1] == 0:
+        return np.zeros((len(vectors), len(vectors)))
+    keys = np.concatenate([k for k, _ in vectors])
+    vals = np.concatenate([v for _, v in vectors]).astype(np.float64)
+    m = csr_matrix((vals, keys, indptr), shape=(len(vectors), int(keys.max()) + 1))
+    return np.asarray((m @ m.T).todense())
+
+
 def nbytes(v: Sparse) -> int:
     return int(v[0].nbytes + v[1].nbytes)
 
