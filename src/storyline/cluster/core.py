@@ -29,9 +29,11 @@ Streaming: `partial_fit` attaches each article, in order, to the best story if t
 is positive, else starts a story. Candidates come from the time-window blocking index for
 dated articles and from the centroid index (exact, or usearch HNSW when installed and large)
 for all, so the cost per article stays near-constant. `fit` = sort by date, `partial_fit`,
-`consolidate`. `consolidate` merges stories whose average linkage passes the threshold and
-moves (or splits off) articles that fit another story (or none) better, and returns what
-it changed; story ids never change except when a story is merged into another.
+`consolidate`. `consolidate` merges stories whose average linkage passes the threshold,
+moves (or splits off) articles that fit another story (or none) better, cuts in two a story
+whose halves would not pass the threshold (streaming drift from one event to the next), and
+returns what it changed; story ids never change except when a story is merged into another
+(a cut-off half gets a new id).
 """
 
 from __future__ import annotations
