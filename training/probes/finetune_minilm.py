@@ -211,6 +211,15 @@ def run_cv(args):
         opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
         sched = get_linear_schedule_with_warmup(opt, int(0.1 * total), total)
         lossf = nn.BCEWithLogitsLoss()
+
+        def forward(idx: list[int]) -> torch.Tensor:
+            """Logits of these rows: variant a runs the top layers over cached states."""
+            if args.variant == "a":
+                h, mask = pad_states(states, idx)
+                return model.upper(h, mask, N_TOP)
+            ids, mask = pad_batch(ids_list, idx)
+            return model(ids, mask)
+
         for ep in range(args.epochs):
             model.train()
             if args.variant == "a":
@@ -223,13 +232,7 @@ def run_cv(args):
             for s in range(0, len(perm), args.batch):
                 idx = perm[s: s + args.batch].tolist()
                 yb = torch.from_numpy(y[idx])
-                if args.variant == "a":
-                    h, mask = pad_states(states, idx)
-                    logits = model.upper(h, mask, N_TOP)
-                else:
-                    ids, mask = pad_batch(ids_list, idx)
-                    logits = model(ids, mask)
-                loss = lossf(logits, yb)
+                loss = lossf(forward(idx), yb)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()
@@ -243,13 +246,7 @@ def run_cv(args):
         with torch.no_grad():
             for s in range(0, len(order), 64):
                 idx = order[s: s + 64].tolist()
-                if args.variant == "a":
-                    h, mask = pad_states(states, idx)
-                    lg = model.upper(h, mask, N_TOP)
-                else:
-                    ids, mask = pad_batch(ids_list, idx)
-                    lg = model(ids, mask)
-                oof[idx] = torch.sigmoid(lg).numpy()
+                oof[idx] = torch.sigmoid(forward(idx)).numpy()
         dt = time.time() - t0
         fm = metrics(babe.y[te], oof[te])
         fold_rows.append({"fold": k, "n_train": int(len(tr)), "n_test": int(len(te)), "seconds": round(dt, 1), **fm})

@@ -540,6 +540,12 @@ class StoryClusterer:
         return s
 
     def _attach(self, idx: int, s: _Story) -> None:
+        self._add_member(s, idx)
+        self._items[idx].story = s.id
+        self._reindex(s)
+
+    def _add_text(self, s: _Story, idx: int) -> None:
+        """Add one article to a story's member list and text sums (embedding, words, names)."""
         it = self._items[idx]
         s.members.append(idx)
         s.emb = s.emb + self._emb[it.row]
@@ -548,6 +554,11 @@ class StoryClusterer:
             s.ent = add(s.ent, it.ent)
             s.n_ent += 1
         s.r_sum += it.r
+
+    def _add_member(self, s: _Story, idx: int) -> None:
+        """Add one article's text sums, figures, lead days and dates to a story."""
+        it = self._items[idx]
+        self._add_text(s, idx)
         s.all_figures.update(it.feats.figures)
         s.lead_days.update(it.feats.lead_days)
         if it.feats.main_day is not None:
@@ -556,8 +567,6 @@ class StoryClusterer:
             s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
             s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
             s.figures.update(it.feats.figures)
-        it.story = s.id
-        self._reindex(s)
 
     def _detach(self, idx: int, s: _Story) -> None:
         it = self._items[idx]
@@ -732,18 +741,12 @@ class StoryClusterer:
         return changes
 
     def _summary(self, members: list[int]) -> _Story:
-        """A detached story (not indexed) holding the sums of these members, for scoring a split."""
+        """A detached, undated story (not indexed) holding the text sums of these members, for
+        scoring a split on the text channels alone."""
         s = _Story(id="", row=-1, seq=-1)
         s.emb = np.zeros(self._emb.shape[1], dtype=np.float32)
         for idx in members:
-            it = self._items[idx]
-            s.members.append(idx)
-            s.emb = s.emb + self._emb[it.row]
-            s.lex = add(s.lex, it.lex)
-            if len(it.ent[0]):
-                s.ent = add(s.ent, it.ent)
-                s.n_ent += 1
-            s.r_sum += it.r
+            self._add_text(s, idx)
         return s
 
     def _pair_z(self, members: list[int]) -> np.ndarray:
@@ -770,8 +773,8 @@ class StoryClusterer:
         Streaming attaches each article to the mean of a story, so a story can drift from one
         event to a neighbouring one: each member fits the rest, yet the two halves would never
         be merged. The members are cut in two by average linkage over their pairwise z, and
-        the cut is scored as a merge would be (dates and lead days included); if the halves
-        fall short of the threshold, the smaller one (at least `bisect_min` articles: single
+        the cut is scored with the merge margin on the text channels (the halves are scored
+        without their dates and lead days); if the halves fall short of the threshold, the smaller one (at least `bisect_min` articles: single
         misfits are the reassign pass's job) becomes a story of its own."""
         from scipy.cluster.hierarchy import fcluster, linkage
         from scipy.spatial.distance import squareform
