@@ -268,3 +268,18 @@ def test_the_day_a_lead_reports_first_tells_two_occurrences_apart() -> None:
     apart = StoryClusterer(embedder=fake_embed, day_bonus=0.0, day_conflict_penalty=2.5)
     assert len(set(apart.fit(TRAMS).labels_)) == 2
     assert not apart.changes_  # the merge pass weighs the days as attaching does: no merge-then-split churn
+
+
+def test_a_split_merged_straight_back_leaves_no_trace_in_the_change_log() -> None:
+    from storyline.cluster.core import StoryChange, _net_changes
+
+    cut = StoryChange("split", "st-new", "st-a", None, "bisect margin -0.4")
+    undo = StoryChange("merge", "st-a", "st-new", None, "margin=0.3")
+    other = StoryChange("merge", "st-a", "st-b", None, "margin=1.0")
+    assert _net_changes([cut, other, undo]) == [other]
+    # the cut-off story changed before it was merged back: both steps are real changes
+    moved = StoryChange("move", "st-new", "st-c", "a9", "z=4.1")
+    assert _net_changes([cut, moved, undo]) == [cut, moved, undo]
+    # merged back the other way round (the cut-off half kept its id): the origin's id is gone
+    flipped = StoryChange("merge", "st-new", "st-a", None, "margin=0.3")
+    assert _net_changes([cut, flipped]) == [cut, flipped]

@@ -118,6 +118,25 @@ class _Story:
         return len(self.members)
 
 
+def _net_changes(changes: list[StoryChange]) -> list[StoryChange]:
+    """The changes without any split that a later round merged straight back into the story it
+    came from (the passes weigh evidence differently, so a cut can be undone): the pair is no
+    change at all, and a change log full of such pairs hides the real ones."""
+    drop: set[int] = set()
+    for i, c in enumerate(changes):
+        if c.kind != "split":
+            continue
+        new, origin = c.story_id, c.other_story_id
+        for j in range(i + 1, len(changes)):
+            d = changes[j]
+            if d.kind == "merge" and d.story_id == origin and d.other_story_id == new:
+                drop.update((i, j))
+                break
+            if new in (d.story_id, d.other_story_id):  # the cut-off story changed first: keep both
+                break
+    return [c for i, c in enumerate(changes) if i not in drop]
+
+
 class StoryClusterer:
     """Event-level story clustering, batch (`fit`) or streaming (`partial_fit`).
 
@@ -646,13 +665,15 @@ class StoryClusterer:
         return 0.0
 
     def consolidate(self, rounds: int = 3) -> list[StoryChange]:
-        """Merge stories that belong together, move or split off misfits; returns the changes."""
+        """Merge stories that belong together, move or split off misfits; returns the net changes
+        (see `_net_changes`)."""
         changes: list[StoryChange] = []
         for _ in range(rounds):
             step = self._merge_pass() + self._reassign_pass() + self._bisect_pass()
             changes.extend(step)
             if not step:
                 break
+        changes = _net_changes(changes)
         for c in changes:
             self._record(c)
         self.changes_ = changes
