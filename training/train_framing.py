@@ -561,7 +561,7 @@ def predict_loaded_stack(res: Resources, stack: dict[str, Any], rows: np.ndarray
     dense = sentence_dense_for(res, rows, tok_full)
     dense[:, _LOADED_VEC_COL] = mean_word_vectors(res, rows) @ stack["loaded_direction"]
     w, c = stack["featurizer"].transform([res.babe.texts[i] for i in rows])
-    out = {"loaded": _logit_to_prob(stack["loaded"].logit(w, c, dense)), "token_prob_full": tok_full}
+    out = {"loaded": _logit_to_prob(stack["loaded"].logit(w, c, dense)), "token_prob_full": tok_full, "dense": dense}
     if "loaded_accurate" in stack:
         out["loaded_accurate"] = _logit_to_prob(stack["loaded_accurate"].logit(w, c, dense, res.babe_vectors[rows]))
     return out

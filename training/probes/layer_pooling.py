@@ -54,15 +54,10 @@ def main() -> None:
     t0 = time.time()
     for tr, te in tf.splits(res, "stratified-article"):
         stack = tf.fit_loaded_stack(res, tr, accurate=False)
-        fast[te] = tf.predict_loaded_stack(res, stack, te)["loaded"]
+        pred = tf.predict_loaded_stack(res, stack, te)
+        fast[te], dense_te = pred["loaded"], pred["dense"]
         w, c = stack["featurizer"].transform([babe.texts[i] for i in tr])
         wt, ct = stack["featurizer"].transform([babe.texts[i] for i in te])
-        # the test rows' dense features, as predict_loaded_stack builds them
-        tokens, tp = stack["word_model"].predict(res, te)
-        tok_full = np.zeros(len(res.table.tokens))
-        tok_full[tokens] = tp
-        dense_te = tf.sentence_dense_for(res, te, tok_full)
-        dense_te[:, tf._LOADED_VEC_COL] = tf.mean_word_vectors(res, te) @ stack["loaded_direction"]
         weights = tf.agreement_weights(babe.agreement[tr])
         for name, emb in variants.items():
             model, _ = tf.fit_linear(w, c, stack["dense"], y[tr], tf.SENTENCE_C, weights, embedding=emb[tr])

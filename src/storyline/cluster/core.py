@@ -38,6 +38,7 @@ returns what it changed; story ids never change except when a story is merged in
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import math
@@ -122,18 +123,24 @@ def _net_changes(changes: list[StoryChange]) -> list[StoryChange]:
     """The changes without any split that a later round merged straight back into the story it
     came from (the passes weigh evidence differently, so a cut can be undone): the pair is no
     change at all, and a change log full of such pairs hides the real ones."""
+    # Only the next change that touches the cut-off story matters; find it through an index
+    # rather than a scan, since one consolidation round over a large store makes many changes.
+    touching: dict[str, list[int]] = {}
+    for j, d in enumerate(changes):
+        for sid in {d.story_id, d.other_story_id} - {None}:
+            touching.setdefault(sid, []).append(j)  # type: ignore[arg-type]
     drop: set[int] = set()
     for i, c in enumerate(changes):
         if c.kind != "split":
             continue
-        new, origin = c.story_id, c.other_story_id
-        for j in range(i + 1, len(changes)):
-            d = changes[j]
-            if d.kind == "merge" and d.story_id == origin and d.other_story_id == new:
-                drop.update((i, j))
-                break
-            if new in (d.story_id, d.other_story_id):  # the cut-off story changed first: keep both
-                break
+        later = touching[c.story_id]
+        at = bisect.bisect_right(later, i)
+        if at == len(later):
+            continue
+        j = later[at]
+        d = changes[j]
+        if d.kind == "merge" and d.story_id == c.other_story_id and d.other_story_id == c.story_id:
+            drop.update((i, j))
     return [c for i, c in enumerate(changes) if i not in drop]
 
 
