@@ -1,6 +1,6 @@
 """Cluster features of one article: the figures that identify an occurrence."""
 
-from storyline.cluster.features import article_features
+from storyline.cluster.features import article_features, embedding_text
 from storyline.models import Article
 
 
@@ -21,3 +21,14 @@ def test_days_of_the_month_and_clock_times_are_not_figures() -> None:
 
 def test_a_date_does_not_hide_the_figure_next_to_it() -> None:
     assert _figures("Cut", "May 9, 2025: the rate fell to 4.25%.") == _figures("Cut", "The rate fell to 4.25%.")
+
+
+def test_a_wire_dateline_counts_only_as_its_place() -> None:
+    # Two stories one wire files from one city on one day share their datelines, not their event.
+    wired = Article(id="a", input="a", kind="text", title="Jobless rate rises",
+                    text="YSTREL, June 18 (Meridian Wire) - Unemployment rose to 7.9 percent in May.")
+    plain = Article(id="b", input="b", kind="text", title="Jobless rate rises",
+                    text="Ystrel Unemployment rose to 7.9 percent in May.")
+    assert article_features(wired).lex == article_features(plain).lex
+    assert article_features(wired).ents == article_features(plain).ents
+    assert "Meridian" not in embedding_text(wired) and embedding_text(wired).startswith("Jobless rate rises\nYstrel ")

@@ -24,6 +24,7 @@ from sklearn.utils import murmurhash3_32
 
 from storyline.cluster.when import lead_days_in_order, parse_date, text_event_date
 from storyline.models import Article
+from storyline.nlp.sentences import datelines_to_places
 
 __all__ = ["ArticleFeatures", "embedding_text", "lexical_counts", "specifics", "article_features", "N_HASH"]
 
@@ -84,6 +85,7 @@ def embedding_text(article: Article) -> str:
     body = (article.text or "").strip()
     if title and body.startswith(title):
         body = body[len(title):].lstrip()
+    body = datelines_to_places(body)
     if title and body == "" or title == body:
         return title
     return f"{title}\n{body[:EMBED_CHARS]}" if title else body[:EMBED_CHARS]
@@ -112,7 +114,7 @@ def _lead(article: Article) -> str:
     title = (article.title or "").strip()
     if title and body.startswith(title):
         body = body[len(title):]
-    words = body.split()
+    words = datelines_to_places(body.lstrip()).split()
     return " ".join(words[:LEAD_WORDS])
 
 

@@ -65,6 +65,12 @@ _DATELINE = re.compile(
 )
 
 
+def datelines_to_places(text: str) -> str:
+    """`text` with each paragraph-opening dateline cut down to its place, in title case:
+    "YSTREL, June 18 (Meridian Wire) - Lawmakers" -> "Ystrel Lawmakers"."""
+    return _DATELINE.sub(lambda m: m["place"].title() + " ", text)
+
+
 def dateline_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of datelines that open a paragraph: "MOSCOW, May 8 (Reuters) - "."""
     return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
