@@ -283,3 +283,34 @@ def test_a_split_merged_straight_back_leaves_no_trace_in_the_change_log() -> Non
     # merged back the other way round (the cut-off half kept its id): the origin's id is gone
     flipped = StoryChange("merge", "st-new", "st-a", None, "margin=0.3")
     assert _net_changes([cut, flipped]) == [cut, flipped]
+
+
+def _two_tight_groups(cross: float) -> tuple[list[Article], np.ndarray]:
+    """Six articles worded alike whose vectors form two tight groups of three, `cross` apart."""
+    u = np.zeros(64, dtype=np.float32)
+    u[0] = 1.0
+    v = np.zeros(64, dtype=np.float32)
+    v[0], v[1] = cross, float(np.sqrt(1 - cross * cross))
+    rows = []
+    for g, base in enumerate((u, v)):
+        for j in range(3):
+            x = base.copy()
+            x[10 + 3 * g + j] = 0.1
+            rows.append(x / np.linalg.norm(x))
+    arts = [art(f"g{i}", "Derby report", "United beat City in the derby at the Park.", None) for i in range(6)]
+    return arts, np.stack(rows)
+
+
+def test_consolidation_keeps_two_cohesive_stories_of_one_topic_apart() -> None:
+    arts, emb = _two_tight_groups(cross=0.45)
+    together = StoryClusterer(merge_cohesion=0.0, embedder=fake_embed).fit(arts, emb).labels_
+    assert len(set(together)) == 1  # the calibrated threshold alone joins them
+    c = StoryClusterer(embedder=fake_embed).fit(arts, emb)
+    assert partition(c.labels_) == {frozenset({0, 1, 2}), frozenset({3, 4, 5})}
+    a, b = sorted(set(c.labels_))
+    assert c.similarity(a, b) > c.tau(a, b)  # still related, so an arc can link them
+
+
+def test_consolidation_joins_fragments_as_close_as_their_members() -> None:
+    arts, emb = _two_tight_groups(cross=0.9)
+    assert len(set(StoryClusterer(embedder=fake_embed).fit(arts, emb).labels_)) == 1
