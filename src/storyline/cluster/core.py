@@ -654,7 +654,7 @@ class StoryClusterer:
         """Margin by which two stories would merge (-inf if their dates or, with `cohesion`,
         their internal similarity forbid it)."""
         pen = self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0)
-        if pen is None:
+        if pen is None or cohesion and not self._cohesive_merge(a, b):
             return -math.inf
         w_e, w_l, w_n = self.weights
         na, nb = a.n, b.n
@@ -669,10 +669,7 @@ class StoryClusterer:
             total += w_n
         if a.lo is not None and b.lo is not None:
             pen -= self._story_day_evidence(a, b)
-        if cohesion and not self._cohesive_merge(a, b):
-            return -math.inf
-        tau = self.threshold * (a.r_sum / na) * (b.r_sum / nb)
-        return z / total - pen - tau
+        return z / total - pen - self._story_tau(a, b)
 
     def _cohesive_merge(self, a: _Story, b: _Story) -> bool:
         """Whether two stories of `_COHESION_MIN_SIZE` or more articles are as close to each other as
@@ -887,8 +884,11 @@ class StoryClusterer:
         return m + self.tau(a, b)
 
     def tau(self, a: str, b: str) -> float:
-        sa, sb = self._stories[a], self._stories[b]
-        return self.threshold * (sa.r_sum / sa.n) * (sb.r_sum / sb.n)
+        return self._story_tau(self._stories[a], self._stories[b])
+
+    def _story_tau(self, a: _Story, b: _Story) -> float:
+        """The merge threshold of two stories, scaled by their members' mean reliability."""
+        return self.threshold * (a.r_sum / a.n) * (b.r_sum / b.n)
 
     def neighbours(self, story_id: str, k: int) -> list[str]:
         s = self._stories[story_id]
