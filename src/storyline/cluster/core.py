@@ -406,17 +406,23 @@ class StoryClusterer:
 
     def _channels(self, vec: np.ndarray, lex: Sparse, ent: Sparse, emb_sum: np.ndarray, lex_sum: Sparse,
                   ent_sum: Sparse, n: int, n_ent: int) -> float:
-        """Weighted mean z-score of the average-linkage cosines."""
+        """Weighted mean z-score of the average-linkage cosines of an article and a story."""
+        return self._weighted_z(
+            float(vec @ emb_sum) / n,
+            dot(lex, lex_sum) / n if len(lex[0]) else None,
+            dot(ent, ent_sum) / n if len(ent[0]) and n_ent > 0 else None,
+        )
+
+    def _weighted_z(self, emb: float, lex: float | None, ent: float | None) -> float:
+        """Weighted mean of the channels' z-scores; a channel is left out (None) when a side has no
+        words or no names, rather than counted as dissimilar. `_pair_z` is the matrix form."""
         w_e, w_l, w_n = self.weights
         bg = self._bg
-        z = w_e * bg["emb"].z(float(vec @ emb_sum) / n)
-        total = w_e
-        if w_l > 0 and len(lex[0]):
-            z += w_l * bg["lex"].z(dot(lex, lex_sum) / n)
-            total += w_l
-        if w_n > 0 and len(ent[0]) and n_ent > 0:
-            z += w_n * bg["ent"].z(dot(ent, ent_sum) / n)
-            total += w_n
+        z, total = w_e * bg["emb"].z(emb), w_e
+        if w_l > 0 and lex is not None:
+            z, total = z + w_l * bg["lex"].z(lex), total + w_l
+        if w_n > 0 and ent is not None:
+            z, total = z + w_n * bg["ent"].z(ent), total + w_n
         return z / total
 
     def _confident(self, conf: float) -> bool:
@@ -656,20 +662,15 @@ class StoryClusterer:
         pen = self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0)
         if pen is None or cohesion and not self._cohesive_merge(a, b):
             return -math.inf
-        w_e, w_l, w_n = self.weights
-        na, nb = a.n, b.n
-        bg = self._bg
-        z = w_e * bg["emb"].z(float(a.emb @ b.emb) / (na * nb))
-        total = w_e
-        if w_l > 0 and len(a.lex[0]) and len(b.lex[0]):
-            z += w_l * bg["lex"].z(dot(a.lex, b.lex) / (na * nb))
-            total += w_l
-        if w_n > 0 and a.n_ent and b.n_ent:
-            z += w_n * bg["ent"].z(dot(a.ent, b.ent) / (na * nb))
-            total += w_n
+        pairs = a.n * b.n
+        z = self._weighted_z(
+            float(a.emb @ b.emb) / pairs,
+            dot(a.lex, b.lex) / pairs if len(a.lex[0]) and len(b.lex[0]) else None,
+            dot(a.ent, b.ent) / pairs if a.n_ent and b.n_ent else None,
+        )
         if a.lo is not None and b.lo is not None:
             pen -= self._story_day_evidence(a, b)
-        return z / total - pen - self._story_tau(a, b)
+        return z - pen - self._story_tau(a, b)
 
     def _cohesive_merge(self, a: _Story, b: _Story) -> bool:
         """Whether two stories of `_COHESION_MIN_SIZE` or more articles are as close to each other as
@@ -805,7 +806,7 @@ class StoryClusterer:
         return s
 
     def _pair_z(self, members: list[int]) -> np.ndarray:
-        """Calibrated z of every pair of these members, channels weighted as in `_channels`."""
+        """Calibrated z of every pair of these members, channels weighted as in `_weighted_z`."""
         items = [self._items[i] for i in members]
         e = self._emb[[it.row for it in items]]
         w_e, w_l, w_n = self.weights

@@ -119,9 +119,11 @@ def _lead(article: Article) -> str:
 
 
 def lexical_counts(article: Article) -> dict[int, float]:
+    return _lexical_counts((article.title or "").strip(), _lead(article))
+
+
+def _lexical_counts(title: str, lead: str) -> dict[int, float]:
     counts: Counter[int] = Counter()
-    title = (article.title or "").strip()
-    lead = _lead(article)
     if title and title != lead:
         for w in _words(title):
             counts[_hash(w)] += TITLE_WEIGHT
@@ -173,9 +175,12 @@ def _figures(text: str) -> list[str]:
 
 def specifics(article: Article) -> dict[int, float]:
     """Hashed names (whole and per token) and figures, with counts."""
-    lead = _lead(article)
+    return _specifics(article.title or "", _lead(article))
+
+
+def _specifics(title: str, lead: str) -> dict[int, float]:
     # Headlines are often in title case, so names come from the body; a title-only text keeps its title.
-    text = lead if lead.strip() else (article.title or "")
+    text = lead if lead.strip() else title
     counts: Counter[int] = Counter()
     for name in _names(text):
         counts[_hash("@" + name)] += 1
@@ -200,11 +205,12 @@ def article_features(
     use_text_dates: bool = True,
 ) -> ArticleFeatures:
     """Features of one article. `event_date` (date, precision) overrides every other date."""
+    lead = _lead(article)  # the lexical, names and figures channels all read the same lead
     f = ArticleFeatures(
         id=article.id, title=article.title or fallback_title(article.text or ""), outlet=article.outlet,
-        source_key=source_key(article), lex=lexical_counts(article), ents=specifics(article),
-        n_words=len((article.text or "").split()),
-        figures=frozenset(_hash(x) for x in _figures(f"{article.title or ''}\n{_lead(article)}")),
+        source_key=source_key(article), lex=_lexical_counts((article.title or "").strip(), lead),
+        ents=_specifics(article.title or "", lead), n_words=len((article.text or "").split()),
+        figures=frozenset(_hash(x) for x in _figures(f"{article.title or ''}\n{lead}")),
     )
     span: tuple[dt.date, dt.date] | None = None
     if event_date is not None:
