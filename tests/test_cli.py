@@ -101,6 +101,23 @@ def test_python_dash_m_works() -> None:
     assert res.returncode == 0 and "storyline" in res.stdout
 
 
+def test_listings_fit_the_terminal_and_never_cut_an_id(tmp_path: Path, monkeypatch) -> None:
+    import storyline.cli as cli
+
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["--db", db, "ingest", str(EXAMPLES / "seeds"), "--offline"]).exit_code == 0
+    ids = [s["id"] for s in json.loads(runner.invoke(app, ["--db", db, "--json", "stories"]).stdout)]
+    for width in (60, 80, 160):
+        monkeypatch.setattr(cli.out, "width", width)
+        for command in ("stories", "articles"):
+            res = runner.invoke(app, ["--db", db, command])
+            assert res.exit_code == 0, res.output
+            assert max(len(line) for line in res.stdout.splitlines()) <= width, (command, width, res.stdout)
+        listed = runner.invoke(app, ["--db", db, "stories"]).stdout
+        assert all(sid in listed for sid in ids), (width, listed)
+    assert "last seen" in listed  # the widest terminal shows every column
+
+
 def test_stories_lists_and_consolidates_on_demand(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     assert runner.invoke(app, ["--db", db, "ingest", str(EXAMPLES / "seeds"), "--offline"]).exit_code == 0

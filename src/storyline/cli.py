@@ -213,11 +213,46 @@ def stories(
     if state.as_json:
         out.print_json(data=[s.to_dict() for s in items])
         return
-    table = Table("id", "articles", "sources", "outlets", "first seen", "last seen", "title")
-    for s in items:
-        table.add_row(s.id, str(len(s.article_ids)), str(s.independent_sources), ", ".join(o or "?" for o in s.outlets)[:40],
-                      s.first_seen or "-", s.last_seen or "-", (s.title or "")[:60])
+    rows = [[s.id, str(len(s.article_ids)), str(s.independent_sources), ", ".join(o or "?" for o in s.outlets),
+             (s.first_seen or "-")[:10], (s.last_seen or "-")[:10], s.title or ""] for s in items]
+    _print_listing([("id", 1), ("articles", 0), ("sources", 0), ("outlets", -24), ("first seen", 1), ("last seen", 1),
+                    ("title", -1)], rows, optional=("last seen", "sources"))
+
+
+def _print_listing(columns: list[tuple[str, int]], rows: list[list[str]], optional: tuple[str, ...] = ()) -> None:
+    """Print a table that fits the terminal, one line per row. A column's width: positive, never cut
+    (ids and dates: they are copied into other commands); 0, as wide as its contents; -k, at most k
+    characters, cut with an ellipsis; -1, the width left over (titles). On a narrow terminal the
+    cut columns shrink first, then the `optional` columns are left out."""
+    keep = list(range(len(columns)))
+    natural = [max([len(name)] + [len(r[i]) for r in rows]) for i, (name, _) in enumerate(columns)]
+    widths = [n if w >= 0 else min(n, max(-w, len(name))) for (name, w), n in zip(columns, natural)]
+    flex = [i for i, (_, w) in enumerate(columns) if w == -1]
+
+    def room() -> int:  # width left for the flexible columns: 3 per column for padding and rule, 1 for the border
+        return out.width - sum(widths[i] + 3 for i in keep if i not in flex) - 3 * len(flex) - 1
+
+    names = [name for name, _ in columns]
+    for step in ("cut", *optional):  # shrink the cut columns, then leave optional ones out, one at a time
+        if not flex or room() >= _MIN_TITLE * len(flex):
+            break
+        if step != "cut":
+            keep.remove(names.index(step))
+            continue
+        for i, (name, w) in enumerate(columns):
+            if w < -1:
+                widths[i] = min(widths[i], max(6, len(name)))
+    for i in flex:
+        widths[i] = max(len(columns[i][0]), min(natural[i], room() // len(flex)))
+    table = Table()
+    for i in keep:
+        table.add_column(columns[i][0], no_wrap=True, width=widths[i], justify="right" if columns[i][1] == 0 else "left")
+    for r in rows:
+        table.add_row(*(r[i] if len(r[i]) <= widths[i] else r[i][: widths[i] - 1] + "\u2026" for i in keep))
     out.print(table)
+
+
+_MIN_TITLE = 24  # narrowest title column before the listing leaves optional columns out
 
 
 @app.command()
@@ -285,10 +320,8 @@ def articles(limit: Annotated[int, typer.Option(help="How many to list.")] = 50)
     if state.as_json:
         out.print_json(data=[_summary(a) for a in (x.to_dict() for x in items)])
         return
-    table = Table("id", "outlet", "title", "published", "copy of")
-    for a in items:
-        table.add_row(a.id, a.outlet or "-", (a.title or "(untitled)")[:70], a.published or "-", a.duplicate_of or "-")
-    out.print(table)
+    rows = [[a.id, a.outlet or "-", a.title or "(untitled)", (a.published or "-")[:10], a.duplicate_of or "-"] for a in items]
+    _print_listing([("id", 1), ("outlet", -20), ("title", -1), ("published", 1), ("copy of", 1)], rows, optional=("copy of",))
 
 
 def _summary(a: dict[str, Any]) -> dict[str, Any]:
