@@ -80,3 +80,15 @@ def test_different_numbers_are_not_one_claim() -> None:
     }
     result = analyze_story([a, b], analyses)
     assert all(len(c.article_ids) == 1 for c in result.claims)
+
+
+def test_a_quote_is_never_cut_into_clauses() -> None:
+    quoted = ("'The islands need year-round service, the state sets fare caps, and the companies keep old hulls "
+              "running because a new ferry costs 90 million euros,' said Maria Lekkou, an economist at the university.")
+    plain = ("Operators argue that maintenance, not age, determines safety, and point out that the vessel passed "
+             "its most recent inspection three months ago.")
+    units = [u.text for u in claim_units(make_article("q", f"{quoted}\n\n{plain}"), None)]
+    assert units[0] == quoted
+    # Outside quotes a long sentence is still cut at its clauses.
+    assert units[1:] == ["Operators argue that maintenance, not age, determines safety",
+                         "point out that the vessel passed its most recent inspection three months ago."]

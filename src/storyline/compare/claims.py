@@ -48,6 +48,10 @@ _STOPWORDS = frozenset(
     "into over about more most some any all other such only very just so if up out".split()
 )
 _CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:but|while|whereas|and|with)\s+|\s+[—–]\s+")
+# Quoted passages are never cut into clauses: a quote is one statement of its speaker. A single
+# quote opens only after a space or bracket and closes before punctuation or a space, so that
+# apostrophes ("Aspria's") are not taken for quotes.
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|(?:(?<=^)|(?<=[\s(\[]))['‘][^'‘’]*['’](?=[\s,.;:!?)\]]|$)")
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,10 @@ def _clauses(start: int, text: str, params: AlignParams) -> list[tuple[int, int]
     if word_count(text) <= params.long_sentence_words:
         return [(start, start + len(text))]
     cuts = [0]
+    quoted = [q.span() for q in _QUOTED.finditer(text)]
     for m in _CLAUSE_SPLIT.finditer(text):
+        if any(qs < m.start() < qe for qs, qe in quoted):
+            continue
         left = text[cuts[-1]:m.start()]
         right = text[m.end():]
         if word_count(left) >= params.min_clause_words and word_count(right) >= params.min_clause_words:
