@@ -92,3 +92,13 @@ def test_a_quote_is_never_cut_into_clauses() -> None:
     # Outside quotes a long sentence is still cut at its clauses.
     assert units[1:] == ["Operators argue that maintenance, not age, determines safety",
                          "point out that the vessel passed its most recent inspection three months ago."]
+
+
+def test_a_quote_of_two_sentences_is_one_claim() -> None:
+    text = ("The minister spoke in Ormos on Wednesday. 'We will not speculate. We will follow the evidence wherever "
+            "it leads,' he told reporters.\n\n'Nobody expected it. Nobody was ready.\n\nThe port reopened on Friday, "
+            "the harbour master said.")
+    units = [u.text for u in claim_units(make_article("q", text), None)]
+    assert "'We will not speculate. We will follow the evidence wherever it leads,' he told reporters." in units
+    # A quote left open is not joined across a paragraph break.
+    assert "The port reopened on Friday, the harbour master said." in units

@@ -135,7 +135,7 @@ def _fallback_sentences(text: str) -> tuple[SentenceInfo, ...]:
     out: list[SentenceInfo] = []
     for para in re.finditer(r"[^\n]+", text):
         cursor = para.start()
-        for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])", para.group(0)):
+        for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘'(]?[A-Z0-9])", para.group(0)):
             s, e = cursor, para.start() + m.start()
             if e > s:
                 out.append(SentenceInfo(len(out), s, e, text[s:e]))
@@ -164,6 +164,40 @@ def _clauses(start: int, text: str, params: AlignParams) -> list[tuple[int, int]
     cuts.append(len(text))
     pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
     return [(start + s, start + e) for s, e in pieces]
+
+
+_SINGLE_CLOSE = re.compile(r"['’](?=[\s,.;:!?)\]]|$)")
+
+
+def _opens_quote(unit: str) -> bool:
+    """Whether a unit opens a quotation it does not close (the sentence splitter cut a quote of two
+    or more sentences: "'We will not speculate. We will follow the evidence,' he said.")."""
+    if unit.startswith("“"):
+        return "”" not in unit
+    if unit.startswith('"'):
+        return unit.count('"') == 1
+    if unit.startswith(("'", "‘")):
+        return _SINGLE_CLOSE.search(unit, 1) is None
+    return False
+
+
+def _join_split_quotes(raw: list[tuple[int, int, int, str]], text: str, limit: int = 4) -> list[tuple[int, int, int, str]]:
+    """Join a unit that opens a quote with the units that directly follow it in the same paragraph,
+    up to `limit` units, until the quote closes: a quote is one statement of its speaker."""
+    out: list[tuple[int, int, int, str]] = []
+    i = 0
+    while i < len(raw):
+        sidx, start, end, _ = raw[i]
+        j = i
+        while _opens_quote(text[start:end]) and j + 1 < len(raw) and j - i + 1 < limit:
+            gap = text[end:raw[j + 1][1]]
+            if gap.strip() or "\n" in gap:
+                break
+            j += 1
+            end = raw[j][2]
+        out.append((sidx, start, end, text[start:end]) if j > i else raw[i])
+        i = j + 1
+    return out
 
 
 def claim_units(
@@ -200,6 +234,7 @@ def claim_units(
                 continue
             lead = len(piece) - len(piece.lstrip())
             raw.append((s.index, cs + lead, cs + lead + len(stripped), stripped))
+    raw = _join_split_quotes(raw, text)
     units: list[ClaimUnit] = []
     for order, (sidx, start, end, utext) in enumerate(raw):
         labelled = tuple(dict.fromkeys(
