@@ -656,21 +656,24 @@ class StoryClusterer:
         self.log_.append(change)
 
     # -- consolidation -----------------------------------------------------------------
-    def _margin_stories(self, a: _Story, b: _Story, cohesion: bool = True) -> float:
-        """Margin by which two stories would merge (-inf if their dates or, with `cohesion`,
-        their internal similarity forbid it)."""
+    def _margin_stories(self, a: _Story, b: _Story) -> float:
+        """Margin by which two stories would merge (-inf if their dates or their internal
+        similarity forbid it)."""
         pen = self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0)
-        if pen is None or cohesion and not self._cohesive_merge(a, b):
+        if pen is None or not self._cohesive_merge(a, b):
             return -math.inf
+        if a.lo is not None and b.lo is not None:
+            pen -= self._story_day_evidence(a, b)
+        return self._story_z(a, b) - pen - self._story_tau(a, b)
+
+    def _story_z(self, a: _Story, b: _Story) -> float:
+        """Weighted z of two stories' average linkage on the text channels."""
         pairs = a.n * b.n
-        z = self._weighted_z(
+        return self._weighted_z(
             float(a.emb @ b.emb) / pairs,
             dot(a.lex, b.lex) / pairs if len(a.lex[0]) and len(b.lex[0]) else None,
             dot(a.ent, b.ent) / pairs if a.n_ent and b.n_ent else None,
         )
-        if a.lo is not None and b.lo is not None:
-            pen -= self._story_day_evidence(a, b)
-        return z - pen - self._story_tau(a, b)
 
     def _cohesive_merge(self, a: _Story, b: _Story) -> bool:
         """Whether two stories of `_COHESION_MIN_SIZE` or more articles are as close to each other as
@@ -873,16 +876,9 @@ class StoryClusterer:
         return self._stories[story_id]
 
     def similarity(self, a: str, b: str) -> float:
-        """Calibrated similarity (z) of two stories' average linkage, ignoring dates and the merge
-        cohesion check; for arcs, which link exactly the related stories those keep apart."""
-        sa, sb = self._stories[a], self._stories[b]
-        sa_lo, sb_lo = sa.lo, sb.lo
-        sa.lo = sb.lo = None
-        try:
-            m = self._margin_stories(sa, sb, cohesion=False)
-        finally:
-            sa.lo, sb.lo = sa_lo, sb_lo
-        return m + self.tau(a, b)
+        """Calibrated similarity (z) of two stories' average linkage, ignoring dates, lead days and
+        the merge cohesion check; for arcs, which link exactly the related stories those keep apart."""
+        return self._story_z(self._stories[a], self._stories[b])
 
     def tau(self, a: str, b: str) -> float:
         return self._story_tau(self._stories[a], self._stories[b])
