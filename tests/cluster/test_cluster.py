@@ -236,6 +236,17 @@ def test_the_first_day_a_lead_names_comes_first() -> None:
     assert lead_days_in_order("Second derailment", lead, saturday) == [dt.date(2021, 11, 6), dt.date(2021, 11, 2)]
 
 
+def test_lead_weekdays_are_the_past_weekdays_a_lead_names_in_order() -> None:
+    from storyline.cluster.when import lead_day_mentions, lead_weekdays
+
+    lead = "Seven men were brought up late on Wednesday after the roof fall on Tuesday. Talks resume next Monday."
+    assert lead_weekdays(lead_day_mentions("Rescue at Karrow Deep", lead)) == [2, 1]
+    assert lead_weekdays(lead_day_mentions("Minister to visit", "The minister will arrive on Friday.")) == []
+    # weekdays in names are no days of the news
+    black_friday = lead_day_mentions("Black Friday queues", "Shoppers queued from Thursday night, he told the Mail on Sunday.")
+    assert lead_weekdays(black_friday) == [3]
+
+
 MINE = [
     art("c1", "Rescue crews reach trapped men", "Seven men were brought up late on Wednesday after the roof fall at Karrow Deep on Tuesday.",
         "2025-11-19", "A"),
@@ -248,9 +259,9 @@ def test_a_shared_lead_day_joins_differently_told_reports() -> None:
     assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=0.0).fit(MINE).labels_)) == 2
     joined = StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(MINE).labels_
     assert joined[0] == joined[1]
-    # the bonus needs dates: without them the same texts stay apart
+    # the bonus needs dates: without them the same texts stay apart (their weekdays count instead)
     undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
-    assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=6.0).fit(undated).labels_)) == 2
+    assert len(set(StoryClusterer(embedder=fake_embed, day_bonus=6.0, weekday_bonus=0.0).fit(undated).labels_)) == 2
 
 
 TRAMS = [
@@ -268,6 +279,29 @@ def test_the_day_a_lead_reports_first_tells_two_occurrences_apart() -> None:
     apart = StoryClusterer(embedder=fake_embed, day_bonus=0.0, day_conflict_penalty=2.5)
     assert len(set(apart.fit(TRAMS).labels_)) == 2
     assert not apart.changes_  # the merge pass weighs the days as attaching does: no merge-then-split churn
+
+
+STRIKES = [
+    art("s1", "Dock workers walk out", "Dock workers at the port of Varn walked out on Monday over pay, halting container traffic.", None, "A"),
+    art("s2", "Port of Varn strike", "Container traffic stopped at the port of Varn on Monday as dock workers struck over pay.", None, "B"),
+    art("s3", "Varn dock workers strike again",
+        "Dock workers at the port of Varn staged a second walkout on Thursday in their pay dispute, halting container traffic.", None, "C"),
+]
+
+
+def test_undated_reports_that_name_other_weekdays_are_other_occurrences() -> None:
+    # no dates at all: the weekday each lead reports is the only sign of two strikes, not one
+    alike = StoryClusterer(embedder=fake_embed, weekday_bonus=0.0, weekday_conflict_penalty=0.0).fit(STRIKES).labels_
+    assert len(set(alike)) == 1
+    labels = StoryClusterer(embedder=fake_embed, weekday_bonus=0.0, weekday_conflict_penalty=12.0).fit(STRIKES).labels_
+    assert labels[0] == labels[1] != labels[2]
+
+
+def test_a_shared_weekday_joins_differently_told_undated_reports() -> None:
+    undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
+    assert len(set(StoryClusterer(embedder=fake_embed, weekday_bonus=0.0).fit(undated).labels_)) == 2
+    joined = StoryClusterer(embedder=fake_embed, weekday_bonus=6.0).fit(undated).labels_
+    assert joined[0] == joined[1]
 
 
 def test_a_split_merged_straight_back_leaves_no_trace_in_the_change_log() -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils import murmurhash3_32
 
-from storyline.cluster.when import lead_days_in_order, parse_date, text_event_date
+from storyline.cluster.when import lead_day_mentions, lead_weekdays, parse_date, resolve_lead_days, text_event_date
 from storyline.models import Article
 from storyline.nlp.sentences import datelines_to_places
 
@@ -77,6 +77,7 @@ class ArticleFeatures:
     figures: frozenset[int] = frozenset()  # hashed figures of headline and lead ("#4-day", "#80th")
     lead_days: frozenset[int] = frozenset()  # days the lead names ("on Tuesday"), ordinals; dated articles only
     main_day: int | None = None  # the first of them: usually the day of the news itself
+    weekdays: tuple[int, ...] = ()  # weekdays the lead names, in order (0 = Monday); every article
 
 
 def embedding_text(article: Article) -> str:
@@ -206,11 +207,13 @@ def article_features(
 ) -> ArticleFeatures:
     """Features of one article. `event_date` (date, precision) overrides every other date."""
     lead = _lead(article)  # the lexical, names and figures channels all read the same lead
+    day_mentions = lead_day_mentions(article.title, article.text or "")
     f = ArticleFeatures(
         id=article.id, title=article.title or fallback_title(article.text or ""), outlet=article.outlet,
         source_key=source_key(article), lex=_lexical_counts((article.title or "").strip(), lead),
         ents=_specifics(article.title or "", lead), n_words=len((article.text or "").split()),
         figures=frozenset(_hash(x) for x in _figures(f"{article.title or ''}\n{lead}")),
+        weekdays=tuple(lead_weekdays(day_mentions)),
     )
     span: tuple[dt.date, dt.date] | None = None
     if event_date is not None:
@@ -236,7 +239,7 @@ def article_features(
     if span is not None:
         f.day, f.day_end = span[0].toordinal(), span[1].toordinal()
         if f.precision == "day" and f.date_source in ("published", "override"):
-            named = [d.toordinal() for d in lead_days_in_order(article.title, article.text or "", span[0])]
+            named = [d.toordinal() for d in resolve_lead_days(day_mentions, span[0])]
             f.lead_days, f.main_day = frozenset(named), (named[0] if named else None)
     return f
 
