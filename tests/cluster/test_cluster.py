@@ -297,11 +297,14 @@ def test_undated_reports_that_name_other_weekdays_are_other_occurrences() -> Non
     assert labels[0] == labels[1] != labels[2]
 
 
-def test_a_shared_weekday_joins_differently_told_undated_reports() -> None:
-    undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
-    assert len(set(StoryClusterer(embedder=fake_embed, weekday_bonus=0.0).fit(undated).labels_)) == 2
-    joined = StoryClusterer(embedder=fake_embed, weekday_bonus=6.0).fit(undated).labels_
+def test_a_shared_weekday_joins_an_undated_report_to_a_dated_story() -> None:
+    mixed = [MINE[0], art(MINE[1].id, MINE[1].title or "", MINE[1].text, None, MINE[1].outlet)]
+    assert len(set(StoryClusterer(embedder=fake_embed, weekday_bonus=0.0).fit(mixed).labels_)) == 2
+    joined = StoryClusterer(embedder=fake_embed, weekday_bonus=6.0).fit(mixed).labels_
     assert joined[0] == joined[1]
+    # between two undated reports a shared weekday is no evidence: coverage of a topic spans weeks
+    undated = [art(a.id, a.title or "", a.text, None, a.outlet) for a in MINE]
+    assert len(set(StoryClusterer(embedder=fake_embed, weekday_bonus=6.0).fit(undated).labels_)) == 2
 
 
 def test_a_split_merged_straight_back_leaves_no_trace_in_the_change_log() -> None:
