@@ -94,6 +94,18 @@ def test_a_quote_is_never_cut_into_clauses() -> None:
                          "point out that the vessel passed its most recent inspection three months ago."]
 
 
+def test_an_aside_between_two_dashes_stays_in_its_sentence() -> None:
+    aside = ("The ferry carried 320 passengers \u2014 about average for the ferries on the island route in winter "
+             "\u2014 when it struck the rocks off the northern cape.")
+    single = ("The harbour master closed the port to all traffic on Friday morning \u2014 the first closure of "
+              "the whole port since the storms of the previous winter.")
+    units = [u.text for u in claim_units(make_article("d", f"{aside}\n\n{single}"), None)]
+    assert units[0] == aside
+    # one dash still cuts a long sentence at its clauses
+    assert units[1:] == ["The harbour master closed the port to all traffic on Friday morning",
+                         "the first closure of the whole port since the storms of the previous winter."]
+
+
 def test_a_quote_of_two_sentences_is_one_claim() -> None:
     text = ("The minister spoke in Ormos on Wednesday. 'We will not speculate. We will follow the evidence wherever "
             "it leads,' he told reporters.\n\n'Nobody expected it. Nobody was ready.\n\nThe port reopened on Friday, "
