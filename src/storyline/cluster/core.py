@@ -529,10 +529,10 @@ class StoryClusterer:
             # occurrence; across time it is not (articles cite earlier occurrences' figures).
             shared = sum(1 for f in it.feats.figures if s.all_figures[f] > (1 if exclude_self else 0))
             pen -= self.figure_bonus * min(shared, 2) / 2
-        dated = lo is not None and self._confident(it.conf)
-        if it.feats.lead_days if dated else it.feats.weekdays:
-            pen -= self._day_evidence(_article_days(it.feats, dated), _story_days(s, dated, it.feats if exclude_self else None),
-                                      (lo is not None) + self._confident(it.conf))
+        n_dated = (lo is not None) + self._confident(it.conf)  # sides with a confident date
+        days = _article_days(it.feats, n_dated == 2)
+        if days[0]:
+            pen -= self._day_evidence(days, _story_days(s, n_dated == 2, it.feats if exclude_self else None), n_dated)
         z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
         tau = self.threshold * it.r * (r_sum / n)
         return z - tau, f"z={z:.2f} tau={tau:.2f}"
@@ -724,8 +724,8 @@ class StoryClusterer:
         pen = self._date_check(a.lo, a.hi, 1.0, b.lo, b.hi, 1.0)
         if pen is None or not self._cohesive_merge(a, b):
             return -math.inf
-        dated = a.lo is not None and b.lo is not None
-        pen -= self._day_evidence(_story_days(a, dated), _story_days(b, dated), (a.lo is not None) + (b.lo is not None))
+        n_dated = (a.lo is not None) + (b.lo is not None)
+        pen -= self._day_evidence(_story_days(a, n_dated == 2), _story_days(b, n_dated == 2), n_dated)
         return self._story_z(a, b) - pen - self._story_tau(a, b)
 
     def _story_z(self, a: _Story, b: _Story) -> float:
