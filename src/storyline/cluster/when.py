@@ -265,9 +265,9 @@ def text_event_date(text: str, title: str | None = None, published: str | dt.dat
 
 # --- the days a dated article's lead says things happened ---------------------------------
 
-_LEAD_DAY = re.compile(r"\b(?:(next|last|this|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday)\b", re.I)
+_WEEKDAY_NAMES = "(?:" + "|".join(_WEEKDAYS) + ")"
+_LEAD_DAY = re.compile(rf"\b(?:(next|last|this|coming)\s+)?({_WEEKDAY_NAMES})\b|\b(yesterday)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|plans? to|(?:is|are) due|expected to|scheduled|set to)\b", re.I)
-_WEEKDAY_NAMES = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # Weekdays in names: a "Black Friday" sale, "Super Tuesday" primaries, the "Mail on Sunday" and
 # "Monday Night Football" say nothing about the day the news happened.
 _NAMED_WEEKDAY = re.compile(

@@ -154,10 +154,10 @@ def _clauses(start: int, text: str, params: AlignParams) -> list[tuple[int, int]
     splits = [m for m in _CLAUSE_SPLIT.finditer(text) if not any(qs < m.start() < qe for qs, qe in quoted)]
     # Two dashes in a sentence set off an aside ("320 passengers — about average for the route —
     # when it sank"): cutting there leaves the aside as a fragment, so neither dash cuts.
-    paired_dashes = sum(1 for m in splits if m.group().strip() in ("\u2014", "\u2013")) >= 2
+    undashed = [m for m in splits if m.group().strip() not in ("\u2014", "\u2013")]
+    if len(splits) - len(undashed) >= 2:
+        splits = undashed
     for m in splits:
-        if paired_dashes and m.group().strip() in ("\u2014", "\u2013"):
-            continue
         left = text[cuts[-1]:m.start()]
         right = text[m.end():]
         if word_count(left) >= params.min_clause_words and word_count(right) >= params.min_clause_words:
