@@ -5,6 +5,8 @@ A hashed bag-of-words embedder stands in for MiniLM, so these tests are fast and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import datetime as dt
 import re
 import zlib
@@ -346,6 +348,21 @@ def test_consolidation_keeps_two_cohesive_stories_of_one_topic_apart() -> None:
     assert partition(c.labels_) == {frozenset({0, 1, 2}), frozenset({3, 4, 5})}
     a, b = sorted(set(c.labels_))
     assert c.similarity(a, b) > c.tau(a, b)  # still related, so an arc can link them
+
+
+_MATCH_REPORT = ("United beat City in the derby at the Park on a wet evening. Striker Moreno scored twice before half "
+                 "time, keeper Adebayo saved a penalty, and the visiting fans left early as rain swept the stands. "
+                 "Manager Holt praised the defence, criticised the referee, and said the title race remained open.")
+
+
+def test_full_articles_need_closer_cohesion_than_headlines_to_merge() -> None:
+    # Means over a few short texts scatter, so fragments of a headline story may sit well below
+    # its cohesion; full articles give tight means, so the same gap marks two stories.
+    arts, emb = _two_tight_groups(cross=0.7)
+    assert len(set(StoryClusterer(embedder=fake_embed).fit(arts, emb).labels_)) == 1
+    full = [replace(a, text=_MATCH_REPORT) for a in arts]
+    c = StoryClusterer(embedder=fake_embed).fit(full, emb)
+    assert partition(c.labels_) == {frozenset({0, 1, 2}), frozenset({3, 4, 5})}
 
 
 def test_consolidation_joins_fragments_as_close_as_their_members() -> None:
