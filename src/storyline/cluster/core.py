@@ -200,14 +200,6 @@ class StoryClusterer:
         figure_bonus: z-score bonus when an article and a story with confident dates within the
             window share figures of headline or lead ("6.1", "$2.4 million"): half for one, all for
             two or more. Chosen on the hard cases in bench/data/cluster_cases.jsonl (dev).
-        window_bonus: z-score bonus when an article and a story both have confident dates within
-            the window: a date within days of a story's is itself evidence of one occurrence, and
-            the pieces that tell one event from another angle (a market story, a scene piece, a
-            political reaction) share little else. Only an article's join counts it; merging two
-            whole stories does not (dev A 0.887 -> 0.879, dev B 0.920 -> 0.902 when it did). Chosen
-            on the dev corpora in bench/data (cases, held-out 1 and 2, dev A, B and C): mean dated
-            F1 0.937 -> 0.949 / 0.952 / 0.944 at 0.75 / 1 / 1.25, lowest set 0.848 -> 0.887; dev A
-            and B lose 0.035 and 0.02 (same-kind events days apart now merge), dev C gains 0.07.
         day_bonus: z-score bonus when such an article's headline or lead names the same day as a
             member's ("a roof fall on Tuesday", "Tuesday's collapse"): reports of one occurrence
             agree on when it happened however differently they tell it. On BASIL dev, pairs of one
@@ -265,7 +257,6 @@ class StoryClusterer:
         undated_penalty: float = 0.0,
         anchor_penalty: float = 3.0,
         figure_bonus: float = 2.0,
-        window_bonus: float = 1.0,
         day_bonus: float = 1.0,
         day_conflict_penalty: float = 1.0,
         weekday_bonus: float = 1.0,
@@ -289,7 +280,6 @@ class StoryClusterer:
         self.undated_penalty = undated_penalty
         self.anchor_penalty = anchor_penalty
         self.figure_bonus = figure_bonus
-        self.window_bonus = window_bonus
         self.day_bonus = day_bonus
         self.day_conflict_penalty = day_conflict_penalty
         self.weekday_bonus = weekday_bonus
@@ -344,7 +334,7 @@ class StoryClusterer:
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
             "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
-            "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "window_bonus", "day_bonus", "day_conflict_penalty",
+            "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "day_bonus", "day_conflict_penalty",
             "weekday_bonus", "weekday_conflict_penalty", "k", "bisect_min", "bisect_max", "merge_cohesion", "use_published", "use_text_dates", "ann")}
 
     # -- public API ----------------------------------------------------------------
@@ -544,8 +534,6 @@ class StoryClusterer:
             shared = sum(1 for f in it.feats.figures if s.all_figures[f] > (1 if exclude_self else 0))
             pen -= self.figure_bonus * min(shared, 2) / 2
         n_dated = (lo is not None) + self._confident(it.conf)  # sides with a confident date
-        if n_dated == 2:  # both dated, and `_date_check` let them through: within the window
-            pen -= self.window_bonus
         days = _article_days(it.feats, n_dated == 2)
         if days[0]:
             pen -= self._day_evidence(days, _story_days(s, n_dated == 2, it.feats if exclude_self else None), n_dated)
@@ -878,8 +866,8 @@ class StoryClusterer:
     def _rejoin(self, s: _Story) -> list[StoryChange]:
         """Move a one-article story's article into the story that would now take it as a new
         arrival. It started alone because, when it came, the story had fewer or other members;
-        a merge of the two stories would not count the evidence an article's join counts
-        (shared figures, the date window)."""
+        a merge of the two stories would not count all the evidence an article's join counts
+        (shared figures, an undated article's anchors)."""
         idx = s.members[0]
         best, best_m, detail = self._best_story(idx)
         if best is None or best_m < 0:
