@@ -131,10 +131,23 @@ def _article_days(f: ArticleFeatures, dated: bool) -> tuple[frozenset[int], froz
     return frozenset(f.weekdays), _one(f.weekdays[0] if f.weekdays else None)
 
 
+def _day_counters(s: _Story, dated: bool) -> tuple[Counter[int], Counter[int]]:
+    """A story's counts of the members' `_article_days`: (days, first days)."""
+    return (s.lead_days, s.main_days) if dated else (s.weekdays, s.main_weekdays)
+
+
+def _count_days(s: _Story, f: ArticleFeatures, sign: int) -> None:
+    """Add (+1) or take away (-1) one member's days and weekdays in a story's counts."""
+    for dated in (True, False):
+        for counter, own in zip(_day_counters(s, dated), _article_days(f, dated)):
+            for d in own:
+                counter[d] += sign
+
+
 def _story_days(s: _Story, dated: bool, without: ArticleFeatures | None = None) -> tuple[frozenset[int], frozenset[int]]:
     """`_article_days` of a story's members together, leaving out one member's (`without`) when
     it is scored against the rest."""
-    days, mains = (s.lead_days, s.main_days) if dated else (s.weekdays, s.main_weekdays)
+    days, mains = _day_counters(s, dated)
     own_days, own_mains = _article_days(without, dated) if without is not None else (frozenset(), frozenset())
     return (frozenset(d for d, c in days.items() if c - (d in own_days) > 0),
             frozenset(d for d, c in mains.items() if c - (d in own_mains) > 0))
@@ -662,12 +675,7 @@ class StoryClusterer:
         it = self._items[idx]
         self._add_text(s, idx)
         s.all_figures.update(it.feats.figures)
-        s.lead_days.update(it.feats.lead_days)
-        if it.feats.main_day is not None:
-            s.main_days[it.feats.main_day] += 1
-        s.weekdays.update(it.feats.weekdays)
-        if it.feats.weekdays:
-            s.main_weekdays[it.feats.weekdays[0]] += 1
+        _count_days(s, it.feats, +1)
         if it.lo is not None and self._confident(it.conf):
             s.lo = it.lo if s.lo is None else min(s.lo, it.lo)
             s.hi = it.hi if s.hi is None else max(s.hi, it.hi)  # type: ignore[type-var]
@@ -684,12 +692,7 @@ class StoryClusterer:
         s.r_sum -= it.r
         s.lo, s.hi = self._span_without(s, -1)
         s.all_figures.subtract(it.feats.figures)
-        s.lead_days.subtract(it.feats.lead_days)
-        if it.feats.main_day is not None:
-            s.main_days[it.feats.main_day] -= 1
-        s.weekdays.subtract(it.feats.weekdays)
-        if it.feats.weekdays:
-            s.main_weekdays[it.feats.weekdays[0]] -= 1
+        _count_days(s, it.feats, -1)
         if it.lo is not None and self._confident(it.conf):
             s.figures.subtract(it.feats.figures)
         it.story = ""
@@ -822,10 +825,9 @@ class StoryClusterer:
         keep.r_sum += gone.r_sum
         keep.figures.update(gone.figures)
         keep.all_figures.update(gone.all_figures)
-        keep.lead_days.update(gone.lead_days)
-        keep.main_days.update(gone.main_days)
-        keep.weekdays.update(gone.weekdays)
-        keep.main_weekdays.update(gone.main_weekdays)
+        for dated in (True, False):
+            for counter, other in zip(_day_counters(keep, dated), _day_counters(gone, dated)):
+                counter.update(other)
         if gone.lo is not None:
             keep.lo = gone.lo if keep.lo is None else min(keep.lo, gone.lo)
             keep.hi = gone.hi if keep.hi is None else max(keep.hi, gone.hi)  # type: ignore[type-var]
@@ -852,9 +854,7 @@ class StoryClusterer:
                 best, best_m, detail = self._best_story(idx)
                 it = self._items[idx]
                 if best is not None and best_m >= 0 and best_m > own:
-                    self._detach(idx, s)
-                    self._attach(idx, self._stories[best])
-                    changes.append(StoryChange("move", best, sid, it.id, detail))
+                    changes.append(self._move(idx, s, best, detail))
                 elif own < -0.5 * self.threshold * it.r:
                     self._detach(idx, s)
                     new = self._new_story(idx)
@@ -872,9 +872,12 @@ class StoryClusterer:
         best, best_m, detail = self._best_story(idx)
         if best is None or best_m < 0:
             return []
+        return [self._move(idx, s, best, detail)]
+
+    def _move(self, idx: int, s: _Story, to: str, detail: str) -> StoryChange:
         self._detach(idx, s)
-        self._attach(idx, self._stories[best])
-        return [StoryChange("move", best, s.id, self._items[idx].id, detail)]
+        self._attach(idx, self._stories[to])
+        return StoryChange("move", to, s.id, self._items[idx].id, detail)
 
     def _summary(self, members: list[int]) -> _Story:
         """A detached, undated story (not indexed) holding the text sums of these members, for
