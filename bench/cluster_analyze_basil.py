@@ -11,35 +11,18 @@ Anchor: the target for BASIL with dates, held-out years >= 0.97.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 import cluster_data as cd
+from _analyze import analyze_jsonl
 from _metrics import fmt, scores
 
 
 def main() -> None:
     data = cd.basil()
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "basil.jsonl"
-        with src.open("w", encoding="utf-8") as fh:
-            for x in data:
-                a = x.article
-                fh.write(json.dumps({"title": a.title, "text": a.text, "url": a.url, "outlet": a.outlet,
-                                     "published": a.published}) + "\n")
-        env = dict(os.environ, HF_HUB_OFFLINE="1")
-        cmd = [str(Path(sys.executable).parent / "storyline"), "--db", str(Path(tmp) / "store.db"), "analyze", str(src),
-               "--out", str(Path(tmp) / "report"), "--workers", "2"]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SystemExit(f"storyline analyze failed ({done.returncode}):\n{done.stderr[-2000:]}")
-        report = json.loads((Path(tmp) / "report" / "report.json").read_text(encoding="utf-8"))
+    rows = [{"title": x.article.title, "text": x.article.text, "url": x.article.url, "outlet": x.article.outlet,
+             "published": x.article.published} for x in data]
+    story_of = analyze_jsonl(rows, workers=2)
     gold = {x.article.url: (x.gold, x.year) for x in data}
-    pairs = [(gold[a["url"]], a["story_id"]) for a in report["articles"] if a.get("url") in gold]
+    pairs = [(gold[url], sid) for url, sid in story_of.items() if url in gold]
     print(f"storyline analyze on BASIL JSONL: {len(pairs)} of {len(data)} articles in report.json (target held-out B3 F1 >= 0.97)")
     for name, keep in (("all", lambda y: True), ("odd years, same run", lambda y: y % 2 == 1), ("even years, same run", lambda y: y % 2 == 0)):
         sel = [(g, s) for (g, y), s in pairs if keep(y)]

@@ -1,5 +1,7 @@
 """Cluster features of one article: the figures that identify an occurrence."""
 
+import datetime as dt
+
 from storyline.cluster.features import article_features, embedding_text
 from storyline.models import Article
 
@@ -32,3 +34,19 @@ def test_a_wire_dateline_counts_only_as_its_place() -> None:
     assert article_features(wired).lex == article_features(plain).lex
     assert article_features(wired).ents == article_features(plain).ents
     assert "Meridian" not in embedding_text(wired) and embedding_text(wired).startswith("Jobless rate rises\nYstrel ")
+
+
+def test_lead_days_count_back_from_the_published_day_not_the_event_date() -> None:
+    # Published Friday 14 March 2025 about a resignation "on Thursday"; the event date given by the
+    # language analysis is Tuesday 11 March (the first report). "Thursday" is the 13th, the
+    # Thursday before the day of writing, not the 6th, the Thursday before the event date.
+    art = Article(id="a", input="a", kind="text", title="Minister quits", published="2025-03-14",
+                  text="Documents published on Tuesday evening showed the contract. The minister resigned on Thursday.")
+    plain = article_features(art)
+    given = article_features(art, ("2025-03-11", "day"))
+    assert given.day == dt.date(2025, 3, 11).toordinal()
+    assert given.lead_days == plain.lead_days == {dt.date(2025, 3, 11).toordinal(), dt.date(2025, 3, 13).toordinal()}
+    # without a published day the given date is the only reference
+    undated = article_features(Article(id="b", input="b", kind="text", title="Minister quits", text=art.text),
+                               ("2025-03-14", "day"))
+    assert dt.date(2025, 3, 13).toordinal() in undated.lead_days

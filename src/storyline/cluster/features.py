@@ -239,9 +239,18 @@ def article_features(
     if span is not None:
         f.day, f.day_end = span[0].toordinal(), span[1].toordinal()
         if f.precision == "day" and f.date_source in ("published", "override"):
-            named = [d.toordinal() for d in resolve_lead_days(day_mentions, span[0])]
+            named = [d.toordinal() for d in resolve_lead_days(day_mentions, _writing_day(article, span[0], use_published))]
             f.lead_days, f.main_day = frozenset(named), (named[0] if named else None)
     return f
+
+
+def _writing_day(article: Article, event_day: dt.date, use_published: bool) -> dt.date:
+    """The day "on Thursday" is counted back from: the day the article was written (its published
+    day), not its event date, which may lie days earlier ("published Friday, news of Tuesday")."""
+    parsed = parse_date(article.published) if use_published and article.published else None
+    if parsed is not None and parsed[1] == "day" and parsed[0] >= event_day:
+        return parsed[0]
+    return event_day
 
 
 def sparse_norm(v: dict[int, float], idf: np.ndarray | None = None) -> dict[int, float]:
