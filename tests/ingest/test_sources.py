@@ -180,3 +180,26 @@ def test_url_needs_network_when_offline() -> None:
 ])
 def test_sniff_kind(data: bytes, suffix: str, kind: str) -> None:
     assert sniff_kind(data, suffix) == kind
+
+
+def test_jsonl_reads_the_field_names_of_common_exports(tmp_path: Path, store) -> None:
+    path = tmp_path / "exports.jsonl"
+    lines = [
+        # news-please
+        json.dumps({"title": "Budget approved", "maintext": BODY, "source_domain": "daily.example",
+                    "date_publish": "2024-01-02 08:00:00", "url": "https://daily.example/1", "authors": ["A. Writer", "B. Writer"]}),
+        # NewsAPI
+        json.dumps({"title": "Budget passes", "content": BODY.replace("Budget", "Spending plan"), "source": {"id": None, "name": "Herald"},
+                    "publishedAt": "2024-01-03T09:00:00Z", "url": "https://herald.example/2"}),
+        # epoch timestamp, schema.org names; the canonical field wins over its alias
+        json.dumps({"headline": "Budget vote", "text": BODY.replace("Budget", "Finance bill"), "body": "ignored",
+                    "outlet": "Post", "datePublished": 1704268800}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest([str(path)], store, Settings(), SourceOptions(fetch=False))
+    assert len(result.added) == 3 and not result.rejected
+    got = {a.title: (a.outlet, a.published, a.author) for a in store.articles()}
+    assert got["Budget approved"] == ("daily.example", "2024-01-02 08:00:00", "A. Writer, B. Writer")
+    assert got["Budget passes"][:2] == ("Herald", "2024-01-03T09:00:00Z")
+    assert got["Budget vote"][:2] == ("Post", "2024-01-03T08:00:00+00:00")
+    assert "ignored" not in {a.text for a in store.articles()}

@@ -1,7 +1,13 @@
-"""JSON Lines: one article per line with title, text, url, outlet, published (and optional html, author, id)."""
+"""JSON Lines: one article per line with title, text, url, outlet, published (and optional html, author, id).
+
+Common exports name the fields differently; the aliases in `_ALIASES` are read when the
+canonical field is absent (news-please: `maintext`, `date_publish`, `source_domain`; NewsAPI:
+`content`, `publishedAt`, `source: {"name": ...}`; schema.org: `headline`, `datePublished`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import IO
@@ -9,6 +15,15 @@ from typing import IO
 from storyline.models import RawDocument, Rejection
 
 _FIELDS = ("title", "url", "outlet", "published", "author")
+# canonical field -> other names for it, tried in order when the canonical one is missing or empty
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("headline",),
+    "text": ("body", "maintext", "content", "article"),
+    "url": ("link",),
+    "outlet": ("source", "publisher", "site_name", "source_domain"),
+    "published": ("date", "published_at", "publishedAt", "pubDate", "datePublished", "date_publish"),
+    "author": ("authors", "byline"),
+}
 
 
 def jsonl_documents(stream: IO[bytes], source: str, max_record_bytes: int) -> Iterator[RawDocument | Rejection]:
@@ -28,18 +43,44 @@ def jsonl_documents(stream: IO[bytes], source: str, max_record_bytes: int) -> It
         if not isinstance(record, dict):
             yield Rejection(record_id, "a JSONL line must be an object with at least 'text' or 'html'")
             continue
-        text, html = record.get("text"), record.get("html")
-        if not isinstance(text, str) and not isinstance(html, str):
+        text, html = _field(record, "text"), record.get("html")
+        if text is None and not isinstance(html, str):
             yield Rejection(record_id, "no 'text' or 'html' field; add the article body as 'text'")
             continue
-        meta = {k: str(record[k]) for k in _FIELDS if record.get(k) not in (None, "")}
+        meta = {k: v for k in _FIELDS if (v := _field(record, k)) is not None}
         yield RawDocument(
             input=f"{source}#{record['id']}" if record.get("id") not in (None, "") else record_id,
             kind="jsonl",
-            text=text if isinstance(text, str) else "",
-            html=html if isinstance(html, str) and not isinstance(text, str) else "",
+            text=text or "",
+            html=html if isinstance(html, str) and text is None else "",
             **meta,
         )
+
+
+def _field(record: dict, name: str) -> str | None:
+    """The record's value for a canonical field, or for the first of its aliases that is set: a
+    string, a list of strings joined ("authors"), or an object's "name" (NewsAPI's source)."""
+    for key in (name, *_ALIASES.get(name, ())):
+        value = record.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if isinstance(v, (str, int, float)) and str(v).strip())
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "text":
+            value = _epoch_iso(value) if name == "published" else str(value)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _epoch_iso(seconds: float) -> str | None:
+    """A Unix timestamp (seconds, or milliseconds past 1e11) as an ISO UTC datetime."""
+    if seconds > 1e11:
+        seconds /= 1000
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _limited_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:
