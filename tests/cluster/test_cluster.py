@@ -386,3 +386,26 @@ def test_full_articles_need_closer_cohesion_than_headlines_to_merge() -> None:
 def test_consolidation_joins_fragments_as_close_as_their_members() -> None:
     arts, emb = _two_tight_groups(cross=0.9)
     assert len(set(StoryClusterer(embedder=fake_embed).fit(arts, emb).labels_)) == 1
+
+
+def test_consolidation_moves_a_weak_dated_member_to_the_story_it_fits_better() -> None:
+    # The fare vote joined the derailment on the same day (same city, same trams) before the other
+    # fare story existed; it clears its own story's bar, but the fare story would take it by more.
+    from storyline.cluster.core import restore
+    from storyline.cluster.features import article_features
+
+    texts = [("Tram derails in Kestrel Square", "A tram derailed at Kestrel Square during the morning rush."),
+             ("Council backs fare rise", "The council approved a tram fare rise after a long debate."),
+             ("Fares to go up in spring", "Tram and bus fares will rise in spring after the council vote.")]
+    arts = [art(f"x{i}", title, text, "2023-09-12") for i, (title, text) in enumerate(texts)]
+    angles = np.array([0.0, 0.9, 1.7])
+    emb = np.zeros((3, 64), dtype=np.float32)
+    emb[:, 0], emb[:, 1] = np.cos(angles), np.sin(angles)
+    c = StoryClusterer(embedder=fake_embed)
+    for a, vector, story in zip(arts, emb, ["derailment", "derailment", "fares"]):
+        restore(c, article_features(a), vector, story)
+    own, _ = c._margin_item(c._by_id["x1"], c.story_state("derailment"), exclude_self=True)
+    assert 0 <= own < 1.0  # a member that fits: the move is not a repair of a misfit
+    changes = c.consolidate()
+    assert [(ch.kind, ch.article_id, ch.story_id) for ch in changes] == [("move", "x1", "fares")]
+    assert c.stories_ == {"derailment": ["x0"], "fares": ["x1", "x2"]}

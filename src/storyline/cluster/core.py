@@ -66,6 +66,10 @@ EventDates = Mapping[str, tuple[Any, str]]
 _PRIORS = {"emb": (0.15, 0.12), "lex": (0.02, 0.04), "ent": (0.03, 0.06)}
 _CHANNELS = ("emb", "lex", "ent")
 _COHESION_MIN_SIZE = 3  # smaller stories have no reliable within-story similarity
+# A confidently dated member whose own margin is below this (z) moves to a story that would take
+# it by a larger margin. Within a date window few stories compete, so the comparison is sound;
+# among undated headlines (GoogleNews dev) the same rule cost 0.04 BCubed F1. 0 turns it off.
+WEAK_MEMBER_Z = 1.0
 
 
 @dataclass
@@ -849,10 +853,10 @@ class StoryClusterer:
                 if s.n < 2 or idx not in s.members:
                     break
                 own, _ = self._margin_item(idx, s, exclude_self=True)
-                if own >= 0:
+                it = self._items[idx]
+                if own >= (WEAK_MEMBER_Z if self._confident(it.conf) else 0.0):
                     continue
                 best, best_m, detail = self._best_story(idx)
-                it = self._items[idx]
                 if best is not None and best_m >= 0 and best_m > own:
                     changes.append(self._move(idx, s, best, detail))
                 elif own < -0.5 * self.threshold * it.r:
