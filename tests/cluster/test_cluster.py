@@ -350,16 +350,22 @@ def test_consolidation_keeps_two_cohesive_stories_of_one_topic_apart() -> None:
     assert c.similarity(a, b) > c.tau(a, b)  # still related, so an arc can link them
 
 
+def _dated_on_a_plane(texts: list[tuple[str, str]], angles: list[float], published: str) -> tuple[list[Article], np.ndarray]:
+    """Articles x0, x1, ... of (title, text) on one day, with unit vectors at these angles in one
+    plane, so that how close each pair is can be set exactly."""
+    arts = [art(f"x{i}", title, text, published) for i, (title, text) in enumerate(texts)]
+    emb = np.zeros((len(texts), 64), dtype=np.float32)
+    emb[:, 0], emb[:, 1] = np.cos(angles), np.sin(angles)
+    return arts, emb
+
+
 def test_consolidation_moves_a_lone_article_its_story_now_takes() -> None:
     # the insurers' piece came when only the first report was there, and was too far from it alone;
     # with the scene piece in the story, it now clears the threshold as a new arrival would
     reports = [("Quake strikes Corvina", "A magnitude 6.1 earthquake struck off the coast of Corvina."),
                ("Insurers count cost", "Insurers tallied claims after the 6.1 tremor."),
                ("Night of glass", "Residents of Salera described windows shattering as the 6.1 quake hit.")]
-    arts = [art(f"x{i}", title, text, "2024-05-08") for i, (title, text) in enumerate(reports)]
-    angles = np.array([0.0, 1.6, 0.7])
-    emb = np.zeros((3, 64), dtype=np.float32)
-    emb[:, 0], emb[:, 1] = np.cos(angles), np.sin(angles)
+    arts, emb = _dated_on_a_plane(reports, [0.0, 1.6, 0.7], "2024-05-08")
     c = StoryClusterer(embedder=fake_embed)
     c.partial_fit(arts, emb)
     assert c.story_of("x1") not in {c.story_of("x0"), c.story_of("x2")}
@@ -397,10 +403,7 @@ def test_consolidation_moves_a_weak_dated_member_to_the_story_it_fits_better() -
     texts = [("Tram derails in Kestrel Square", "A tram derailed at Kestrel Square during the morning rush."),
              ("Council backs fare rise", "The council approved a tram fare rise after a long debate."),
              ("Fares to go up in spring", "Tram and bus fares will rise in spring after the council vote.")]
-    arts = [art(f"x{i}", title, text, "2023-09-12") for i, (title, text) in enumerate(texts)]
-    angles = np.array([0.0, 0.9, 1.7])
-    emb = np.zeros((3, 64), dtype=np.float32)
-    emb[:, 0], emb[:, 1] = np.cos(angles), np.sin(angles)
+    arts, emb = _dated_on_a_plane(texts, [0.0, 0.9, 1.7], "2023-09-12")
     c = StoryClusterer(embedder=fake_embed)
     for a, vector, story in zip(arts, emb, ["derailment", "derailment", "fares"]):
         restore(c, article_features(a), vector, story)
