@@ -123,6 +123,19 @@ def test_split_check_cuts_a_chained_story_in_two() -> None:
     assert len(set(cl.labels_)) == 1
 
 
+def test_split_check_reaches_a_chained_story_of_hundreds_of_articles() -> None:
+    """Big stories drift too: two events of 250 reports each, chained into one story, come apart."""
+    rate, fire = CORPUS[0], CORPUS[4]
+    copies = [art(f"{a.id}-{i}", a.title or "", a.text or "", None, a.outlet) for a in (rate, fire) for i in range(250)]
+    cl = StoryClusterer(embedder=fake_embed).fit(copies, consolidate=False)
+    first, second = cl.story_of(copies[0].id), cl.story_of(copies[-1].id)
+    assert first != second and len(set(cl.labels_)) == 2
+    kept, _ = cl._merge(first, second)
+    cl.consolidate()
+    assert cl.story_of(copies[0].id) != cl.story_of(copies[-1].id)
+    assert len({cl.story_of(a.id) for a in copies[:250]}) == len({cl.story_of(a.id) for a in copies[250:]}) == 1
+
+
 def test_independent_sources() -> None:
     members = [
         ("a", "Reuters", None, None),
