@@ -32,11 +32,17 @@ def agglomerative(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 def _tuned(run: Callable[[np.ndarray, Any], Sequence[Any]], gold: list[str], dev: np.ndarray,
            grid: Iterable[Any]) -> tuple[Any, dict[str, dict[str, float]]]:
-    """The grid value best on the dev items (clustered alone); scores of dev, test (held out) and all."""
+    """The grid value best on the dev items (clustered alone); scores of dev, test (held out) and all,
+    and of the run over all items scored on its dev and test items alone ("all: dev", "all: test"),
+    which tells how each half fares when the other half's stories compete with it."""
     g = np.asarray(gold)
     best = max(grid, key=lambda p: bcubed(list(g[dev]), list(run(dev, p)))[2])
-    splits = (("dev", dev), ("test", ~dev), ("all", np.ones_like(dev)))
-    return best, {name: scores(list(g[mask]), list(run(mask, best))) for name, mask in splits}
+    out = {name: scores(list(g[mask]), list(run(mask, best))) for name, mask in (("dev", dev), ("test", ~dev))}
+    every = np.asarray(run(np.ones_like(dev), best))
+    out["all"] = scores(list(g), list(every))
+    out["all: dev"] = scores(list(g[dev]), list(every[dev]))
+    out["all: test"] = scores(list(g[~dev]), list(every[~dev]))
+    return best, out
 
 
 def tuned_agglomerative(sim: np.ndarray, gold: list[str], dev: np.ndarray, grid: np.ndarray) -> tuple[float, dict[str, dict[str, float]]]:

@@ -20,10 +20,12 @@ from storyline.models import Article
 
 
 def fake_embed(texts: list[str]) -> np.ndarray:
-    out = np.zeros((len(texts), 64), dtype=np.float32)
+    """Hashed bag of words: a stand-in for MiniLM. 256 buckets, so that unrelated texts score about
+    as low as they do with MiniLM (with 64, hash collisions put a fire report at 0.48 from a rate decision)."""
+    out = np.zeros((len(texts), 256), dtype=np.float32)
     for i, t in enumerate(texts):
         for w in re.findall(r"[a-z]{3,}", t.lower()):
-            out[i, zlib.crc32(w.encode()) % 64] += 1.0
+            out[i, zlib.crc32(w.encode()) % 256] += 1.0
     out += 1e-6
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -283,7 +285,8 @@ TRAMS = [
     art("t1", "Tram derails at Fennick Square",
         "A line 4 tram left the rails at Fennick Square in Dellmoor on Tuesday; six passengers were hurt.", "2021-11-02", "A"),
     art("t2", "Second Dellmoor derailment",
-        "An empty tram came off the track near Harrow Gate on Saturday, the second Dellmoor derailment since Tuesday.",
+        "An empty line 4 tram left the rails near Harrow Gate in Dellmoor on Saturday, the second derailment since "
+        "Tuesday; no passengers were hurt.",
         "2021-11-06", "B"),
 ]
 
@@ -425,3 +428,26 @@ def test_consolidation_moves_a_weak_dated_member_to_the_story_it_fits_better() -
     changes = c.consolidate()
     assert [(ch.kind, ch.article_id, ch.story_id) for ch in changes] == [("move", "x1", "fares")]
     assert c.stories_ == {"derailment": ["x0"], "fares": ["x1", "x2"]}
+
+
+def test_an_angle_piece_joins_its_event_within_the_date_window_only() -> None:
+    # The market reaction shares few names and words with the ruling: within the date window it joins
+    # (window weights lean on MiniLM, and the bar is `window_relief` lower); the same two texts undated,
+    # or with the window settings off, stay apart.
+    texts = [("Tribunal blocks Nordwick port merger", "The competition tribunal blocked the merger of Halden Lines and "
+              "Graymoor Shipping on Tuesday, ruling the group would control most berths at Ostry."),
+             ("Shipping shares slide", "Shares of container operators fell sharply as traders unwound bets on a takeover, "
+              "with arbitrage funds nursing heavy losses.")]
+    arts, emb = _dated_on_a_plane(texts, [0.0, 0.9], "2022-06-14")
+    assert len(set(StoryClusterer(embedder=fake_embed).fit(arts, emb).labels_)) == 1
+    off = StoryClusterer(embedder=fake_embed, window_relief=0.0, window_weights=(0.5, 0.3, 0.2))
+    assert len(set(off.fit(arts, emb).labels_)) == 2
+    undated = [replace(a, published=None) for a in arts]
+    assert len(set(StoryClusterer(embedder=fake_embed).fit(undated, emb).labels_)) == 2
+
+
+def test_window_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="window_relief"):
+        StoryClusterer(window_relief=4.0)
+    with pytest.raises(ValueError, match="window_weights"):
+        StoryClusterer(window_weights=(0.0, 0.0, 0.0))

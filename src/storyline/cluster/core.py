@@ -204,6 +204,17 @@ class StoryClusterer:
         threshold: z-score an article's average linkage to a story must reach (scaled by reliability).
         length_half: content-word count at which a text's reliability is one half.
         weights: (emb, lex, ent) channel weights.
+        window_weights, window_relief: the channel weights, and how much lower the threshold is (z),
+            when both sides have confident dates within the window. There the window has already
+            ruled out other occurrences, and what is left to tell apart is one event's angle pieces
+            (a market reaction, a human story) from the same actors' other news that week. Names and
+            words shared with those neighbours say little: among dev pairs of one case within seven
+            days, the ROC AUC of same event vs not is 0.92 for MiniLM, 0.86 lexical, 0.79 names
+            (0.88 the default mix). Chosen on the dated dev corpora (cases, held-out 1, 2, 7, dev A,
+            B, C): (0.8, 0.2, 0) with 0.4 lifts the mean 0.930 -> 0.944 and the lowest 0.857 ->
+            0.874 with no set lower (0.6 / 0.8: 0.945 / 0.947 but dev A 0.922 -> 0.903 / 0.896; the
+            weights alone 0.922). Undated pairs, and so GoogleNews and BASIL without dates, are
+            untouched; BASIL dated stays 1.000.
         window_days: largest date gap between an article and a story's span (confident dates).
         max_span_days: longest span a story may cover (confident dates).
         min_date_confidence: text dates below this only add a soft penalty.
@@ -272,6 +283,8 @@ class StoryClusterer:
         threshold: float = 3.6,
         length_half: float = 6.0,
         weights: tuple[float, float, float] = (0.5, 0.3, 0.2),
+        window_weights: tuple[float, float, float] = (0.8, 0.2, 0.0),
+        window_relief: float = 0.4,
         window_days: int = 7,
         max_span_days: int = 21,
         min_date_confidence: float = 0.75,
@@ -295,6 +308,8 @@ class StoryClusterer:
         self.threshold = threshold
         self.length_half = length_half
         self.weights = weights
+        self.window_weights = window_weights
+        self.window_relief = window_relief
         self.window_days = window_days
         self.max_span_days = max_span_days
         self.min_date_confidence = min_date_confidence
@@ -323,8 +338,12 @@ class StoryClusterer:
             raise ValueError(f"threshold={self.threshold}: must be > 0 (a z-score above the background)")
         if self.length_half < 0:
             raise ValueError(f"length_half={self.length_half}: must be >= 0")
-        if len(self.weights) != 3 or min(self.weights) < 0 or sum(self.weights) <= 0:
-            raise ValueError(f"weights={self.weights}: give three non-negative channel weights (emb, lex, ent), not all zero")
+        for name in ("weights", "window_weights"):
+            w = getattr(self, name)
+            if len(w) != 3 or min(w) < 0 or sum(w) <= 0:
+                raise ValueError(f"{name}={w}: give three non-negative channel weights (emb, lex, ent), not all zero")
+        if not 0 <= self.window_relief < self.threshold:
+            raise ValueError(f"window_relief={self.window_relief}: must be >= 0 and below threshold={self.threshold}")
         if self.window_days < 0 or self.max_span_days < self.window_days:
             raise ValueError("window_days must be >= 0 and max_span_days >= window_days")
         if self.k < 1:
@@ -355,7 +374,7 @@ class StoryClusterer:
 
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
-            "threshold", "length_half", "weights", "window_days", "max_span_days", "min_date_confidence",
+            "threshold", "length_half", "weights", "window_weights", "window_relief", "window_days", "max_span_days", "min_date_confidence",
             "date_penalty", "undated_penalty", "anchor_penalty", "figure_bonus", "day_bonus", "day_conflict_penalty",
             "weekday_bonus", "weekday_conflict_penalty", "k", "bisect_min", "bisect_max", "merge_cohesion", "use_published", "use_text_dates", "ann")}
 
@@ -481,18 +500,20 @@ class StoryClusterer:
         )
 
     def _channels(self, vec: np.ndarray, lex: Sparse, ent: Sparse, emb_sum: np.ndarray, lex_sum: Sparse,
-                  ent_sum: Sparse, n: int, n_ent: int) -> float:
+                  ent_sum: Sparse, n: int, n_ent: int, in_window: bool = False) -> float:
         """Weighted mean z-score of the average-linkage cosines of an article and a story."""
         return self._weighted_z(
             float(vec @ emb_sum) / n,
             dot(lex, lex_sum) / n if len(lex[0]) else None,
             dot(ent, ent_sum) / n if len(ent[0]) and n_ent > 0 else None,
+            in_window,
         )
 
-    def _weighted_z(self, emb: float, lex: float | None, ent: float | None) -> float:
+    def _weighted_z(self, emb: float, lex: float | None, ent: float | None, in_window: bool = False) -> float:
         """Weighted mean of the channels' z-scores; a channel is left out (None) when a side has no
-        words or no names, rather than counted as dissimilar. `_pair_z` is the matrix form."""
-        w_e, w_l, w_n = self.weights
+        words or no names, rather than counted as dissimilar. `in_window`: both sides are confidently
+        dated within the window (`window_weights`). `_pair_z` is the matrix form."""
+        w_e, w_l, w_n = self.window_weights if in_window else self.weights
         bg = self._bg
         z, total = w_e * bg["emb"].z(emb), w_e
         if w_l > 0 and lex is not None:
@@ -559,8 +580,9 @@ class StoryClusterer:
         days = _article_days(it.feats, n_dated == 2)
         if days[0]:
             pen -= self._day_evidence(days, _story_days(s, n_dated == 2, it.feats if exclude_self else None), n_dated)
-        z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent) - pen
-        tau = self.threshold * it.r * (r_sum / n)
+        in_window = n_dated == 2
+        z = self._channels(vec, it.lex, it.ent, emb_sum, lex_sum, ent_sum, n, n_ent, in_window) - pen
+        tau = self._bar(in_window) * it.r * (r_sum / n)
         return z - tau, f"z={z:.2f} tau={tau:.2f}"
 
     def _day_evidence(self, a: tuple[frozenset[int], frozenset[int]], b: tuple[frozenset[int], frozenset[int]],
@@ -742,16 +764,23 @@ class StoryClusterer:
             return -math.inf
         n_dated = (a.lo is not None) + (b.lo is not None)
         pen -= self._day_evidence(_story_days(a, n_dated == 2), _story_days(b, n_dated == 2), n_dated)
-        return self._story_z(a, b) - pen - self._story_tau(a, b)
+        in_window = n_dated == 2
+        return self._story_z(a, b, in_window) - pen - self._story_tau(a, b, in_window)
 
-    def _story_z(self, a: _Story, b: _Story) -> float:
+    def _story_z(self, a: _Story, b: _Story, in_window: bool = False) -> float:
         """Weighted z of two stories' average linkage on the text channels."""
         pairs = a.n * b.n
         return self._weighted_z(
             float(a.emb @ b.emb) / pairs,
             dot(a.lex, b.lex) / pairs if len(a.lex[0]) and len(b.lex[0]) else None,
             dot(a.ent, b.ent) / pairs if a.n_ent and b.n_ent else None,
+            in_window,
         )
+
+    def _bar(self, in_window: bool) -> float:
+        """The threshold before scaling by reliability: lower by `window_relief` when both sides are
+        confidently dated within the window."""
+        return self.threshold - (self.window_relief if in_window else 0.0)
 
     def _cohesive_merge(self, a: _Story, b: _Story) -> bool:
         """Whether two stories of `_COHESION_MIN_SIZE` or more articles are as close to each other as
@@ -972,9 +1001,9 @@ class StoryClusterer:
     def tau(self, a: str, b: str) -> float:
         return self._story_tau(self._stories[a], self._stories[b])
 
-    def _story_tau(self, a: _Story, b: _Story) -> float:
+    def _story_tau(self, a: _Story, b: _Story, in_window: bool = False) -> float:
         """The merge threshold of two stories, scaled by their members' mean reliability."""
-        return self.threshold * (a.r_sum / a.n) * (b.r_sum / b.n)
+        return self._bar(in_window) * (a.r_sum / a.n) * (b.r_sum / b.n)
 
     def neighbours(self, story_id: str, k: int) -> list[str]:
         s = self._stories[story_id]
