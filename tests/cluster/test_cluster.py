@@ -451,3 +451,16 @@ def test_window_settings_are_checked() -> None:
         StoryClusterer(window_relief=4.0)
     with pytest.raises(ValueError, match="window_weights"):
         StoryClusterer(window_weights=(0.0, 0.0, 0.0))
+
+
+def test_split_check_cuts_a_story_chained_from_three_events_in_one_pass() -> None:
+    events = (CORPUS[0], CORPUS[4], QUAKE[0])  # a rate decision, a harbour fire, an earthquake
+    undated = [art(f"{a.id}-{i}", a.title or "", a.text or "", None, a.outlet) for a in events for i in range(3)]
+    c = StoryClusterer(embedder=fake_embed).fit(undated, consolidate=False)
+    ids = [c.story_of(a.id) for a in undated[::3]]
+    assert len(set(ids)) == 3
+    chained, _ = c._merge(ids[0], ids[1])
+    chained, _ = c._merge(chained, ids[2])
+    changes = c._bisect_pass()
+    assert [ch.kind for ch in changes] == ["split", "split"]
+    assert partition([c.story_of(a.id) for a in undated]) == {frozenset({0, 1, 2}), frozenset({3, 4, 5}), frozenset({6, 7, 8})}
