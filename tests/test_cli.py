@@ -41,6 +41,14 @@ def test_analyze_examples_writes_valid_reports_and_groups_copies(tmp_path: Path)
     independent = [a for a in arts if "Petra Holm" in a["text"]]
     assert independent and independent[0]["syndication_group"] is None
     assert all(a["syndication_group"] is None for a in arts if a["input"].endswith(".txt"))
+    # Stories: the fire reports together; the council vote in the same town that day apart; the
+    # 2025 state visit's four reports together, and the 2023 visit (000) apart.
+    story = {a["input"].rsplit("/", 1)[-1]: a["story_id"] for a in arts}
+    council = [a["story_id"] for a in arts if "ferry timetable" in (a["title"] or "")]
+    fire = {a["story_id"] for a in arts if "Northport" in a["text"]} - set(council)
+    assert len(fire) == 1 and len(council) == 1
+    seeds = [sid for name, sid in sorted(story.items()) if name.endswith(".txt")]
+    assert len(set(seeds[1:])) == 1 and seeds[0] not in seeds[1:]
     html = (out / "report.html").read_text()
     assert "Content-Security-Policy" in html and not re.search(r"<(script|link|img)[^>]+(src|href)=\"http", html)
     assert (out / "report.md").read_text().startswith("# Storyline report")
