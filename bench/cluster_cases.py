@@ -32,12 +32,15 @@ undated; both written blind on 2026-11-25, fourth session, by helpers told the k
 the themes only; first run before `window_relief`, which was then kept on the rule that the mean over
 the dated test sets rise), cluster_cases_blind12.jsonl (12 cases, 63 articles, 32 events, 6 undated)
 and cluster_cases_blind13.jsonl (12 cases, 65 articles, 30 events, 7 undated; written blind later in
-that session and first run after its last parameter change).
+that session and first run after its last parameter change, before the demo amendment),
+cluster_cases_blind14.jsonl (12 cases, 67 articles, 32 events, 7 undated) and
+cluster_cases_blind15.jsonl (12 cases, 68 articles, 29 events, 7 undated; written blind at the end of
+that session and first run on its final code).
 
 Peers, same run: average-linkage agglomerative clustering over TF-IDF and over MiniLM (headline +
 lead, as Storyline reads), with the 7-day gate when dated; each peer's threshold is the one with
 the best mean BCubed F1 over the sets Storyline's parameters were chosen on (dev, held-out 1 and
-2, dev A, B and C, held-out 7), then scored on every set; held-out 3 to 6 and 8 to 13 are the test.
+2, dev A, B and C, held-out 7), then scored on every set; held-out 3 to 6 and 8 to 15 are the test.
 
 Seeds: examples/seeds/*.txt ingested (cleaned) into a temporary store and analysed as
 `storyline analyze` does (event dates from the text, then `cluster_store`); expected: 001-004 one story, 000 a separate story linked as related.
@@ -77,7 +80,8 @@ CASE_FILES = {"dev": DATA / "cluster_cases.jsonl", "held-out 1": DATA / "cluster
               "held-out 6": DATA / "cluster_cases_blind6.jsonl", "held-out 7": DATA / "cluster_cases_blind7.jsonl",
               "held-out 8": DATA / "cluster_cases_blind8.jsonl", "held-out 9": DATA / "cluster_cases_blind9.jsonl",
               "held-out 10": DATA / "cluster_cases_blind10.jsonl", "held-out 11": DATA / "cluster_cases_blind11.jsonl",
-              "held-out 12": DATA / "cluster_cases_blind12.jsonl", "held-out 13": DATA / "cluster_cases_blind13.jsonl"}
+              "held-out 12": DATA / "cluster_cases_blind12.jsonl", "held-out 13": DATA / "cluster_cases_blind13.jsonl",
+              "held-out 14": DATA / "cluster_cases_blind14.jsonl", "held-out 15": DATA / "cluster_cases_blind15.jsonl"}
 TUNED_ON = ("dev", "held-out 1", "held-out 2", "dev A", "dev B", "dev C", "held-out 7")  # where Storyline's parameters were chosen
 SEEDS = cd.ROOT / "examples" / "seeds"
 
